@@ -1,0 +1,45 @@
+# The stable interface: `make test`, `make demo`, `make install PREFIX=DIR`, `make bench`.
+PREFIX ?= /usr/local
+JOBS ?= $(shell nproc)
+CMAKE ?= cmake
+CTEST ?= ctest
+
+.PHONY: all deps build test test-asan asan install demo bench format format-check clean
+
+all: build
+
+deps:
+	@scripts/install-deps.sh build
+
+# The shipped configuration: static, size-optimised pidone, warnings as errors.
+build: deps
+	@$(CMAKE) --preset release >/dev/null
+	@$(CMAKE) --build --preset release -j $(JOBS)
+
+test: build
+	$(CTEST) --preset release -j $(JOBS)
+
+asan test-asan: deps
+	@$(CMAKE) --preset asan >/dev/null
+	@$(CMAKE) --build --preset asan -j $(JOBS)
+	$(CTEST) --preset asan -j $(JOBS)
+
+install: build
+	$(CMAKE) --install build/release --prefix "$(PREFIX)"
+
+# Shows pidone fixing the seed's three problems in a real PID namespace (needs root).
+demo: build
+	@scripts/demo.sh build/release/pidone
+
+bench: build
+	@scripts/install-deps.sh bench
+	@bench/run.sh build/release
+
+format:
+	@git ls-files '*.cc' '*.h' | xargs clang-format -i
+
+format-check:
+	@git ls-files '*.cc' '*.h' | xargs clang-format --dry-run --Werror
+
+clean:
+	rm -rf build

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs what building and testing pidone needs on Debian 12, and nothing when it is all there.
+# Usage: scripts/install-deps.sh [build|bench|lab]...   (default: build)
+set -euo pipefail
+
+want=()
+for group in "${@:-build}"; do
+  case "$group" in
+    build) want+=(g++ cmake make libgtest-dev libgmock-dev clang-format util-linux procps) ;;
+    # The anchors the benchmark compares against, and the tools it measures with.
+    bench) want+=(tini dumb-init catatonit libbenchmark-dev) ;;
+    *) echo "install-deps: unknown group '$group' (want build, bench)" >&2; exit 2 ;;
+  esac
+done
+
+missing=()
+for pkg in "${want[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "install-deps: missing packages: ${missing[*]}; run as root, or install them" >&2
+  exit 1
+fi
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
