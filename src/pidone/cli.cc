@@ -7,7 +7,6 @@
 #include "pidone/duration.h"
 #include "pidone/signal_names.h"
 
-
 namespace pidone {
 namespace {
 
@@ -162,7 +161,8 @@ Status apply(const OptionSpec& spec, std::string_view value, const std::string& 
                       : pair->second == "0" ? std::optional<int>(0)
                                             : parse_signal(pair->second);
       if (!from || !to) {
-        return invalid("FROM:TO with signal names or numbers 1 to 64 (TO may be 0), e.g. TERM:QUIT");
+        return invalid(
+            "FROM:TO with signal names or numbers 1 to 64 (TO may be 0), e.g. TERM:QUIT");
       }
       options.signal_map[static_cast<std::size_t>(*from)] = *to;
       return {};

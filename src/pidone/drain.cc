@@ -36,7 +36,8 @@ DrainReport signal_remaining(Scope scope, int sig) {
     }
     return report;
   }
-  const std::vector<proc::ProcStat> listed = proc::descendants_of(proc::scan_processes(), ::getpid());
+  const std::vector<proc::ProcStat> listed =
+      proc::descendants_of(proc::scan_processes(), ::getpid());
   for (const auto& process : listed) {
     if (process.state == 'Z') {
       continue;

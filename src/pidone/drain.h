@@ -21,7 +21,7 @@ enum class Scope {
 };
 
 struct DrainReport {
-  int signalled = 0;              // processes signalled (-1: unknown, /proc not usable)
+  int signalled = 0;                // processes signalled (-1: unknown, /proc not usable)
   std::vector<proc::ProcStat> who;  // what /proc listed, when it could
 };
 

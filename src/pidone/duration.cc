@@ -64,9 +64,9 @@ std::optional<sys::Millis> parse_duration(std::string_view text) {
 
 std::string format_duration(sys::Millis ms) {
   if (ms % 1000 != 0) {
-    return ms < 1000 ? std::to_string(ms) + "ms"
-                     : std::to_string(ms / 1000) + "." +
-                           std::to_string(1000 + ms % 1000).substr(1) + "s";
+    return ms < 1000
+               ? std::to_string(ms) + "ms"
+               : std::to_string(ms / 1000) + "." + std::to_string(1000 + ms % 1000).substr(1) + "s";
   }
   return std::to_string(ms / 1000) + "s";
 }

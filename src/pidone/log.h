@@ -10,7 +10,8 @@ enum class Level { kError = 0, kWarn = 1, kInfo = 2, kDebug = 3 };
 class Log {
  public:
   // verbosity: 0 errors only (-q), 1 warnings (default), 2 info (-v), 3+ debug (-vv).
-  explicit Log(int verbosity, const char* prefix = "pidone") : verbosity_(verbosity), prefix_(prefix) {}
+  explicit Log(int verbosity, const char* prefix = "pidone")
+      : verbosity_(verbosity), prefix_(prefix) {}
 
   [[nodiscard]] bool enabled(Level level) const { return static_cast<int>(level) <= verbosity_; }
 

@@ -20,10 +20,10 @@ inline constexpr sys::Millis kDefaultGrace = 5000;
 struct Options {
   std::vector<std::string> command;  // argv of the main child; never empty once parsed
   SignalTarget signal_target = SignalTarget::kChild;
-  sys::Millis grace_ms = kDefaultGrace;          // drain: SIGTERM, then SIGKILL after this
-  std::optional<sys::Millis> stop_timeout_ms;    // SIGKILL the child this long after a stop signal
-  int pdeathsig = 0;                              // 0: not set
-  int verbosity = 1;                              // 0 -q, 1 default, 2 -v, 3 -vv
+  sys::Millis grace_ms = kDefaultGrace;        // drain: SIGTERM, then SIGKILL after this
+  std::optional<sys::Millis> stop_timeout_ms;  // SIGKILL the child this long after a stop signal
+  int pdeathsig = 0;                           // 0: not set
+  int verbosity = 1;                           // 0 -q, 1 default, 2 -v, 3 -vv
   std::array<int, 256> exit_code_map = identity_exit_map();  // --remap-exit
   std::array<int, 65> signal_map = identity_signal_map();    // --rewrite; 0 drops the signal
 

@@ -37,8 +37,7 @@ bool owns_foreground_terminal() {
 
 }  // namespace
 
-Supervisor::Supervisor(Options options, const Log& log)
-    : options_(std::move(options)), log_(log) {
+Supervisor::Supervisor(Options options, const Log& log) : options_(std::move(options)), log_(log) {
   batch_.reserve(64);
 }
 
@@ -109,8 +108,7 @@ std::expected<void, int> Supervisor::start() {
   if (auto fd = sys::PidFd::open(child_pid_)) {
     child_fd_ = std::move(*fd);
   } else {
-    log_.write(Level::kDebug, "%s: forwarding with kill() instead",
-               fd.error().to_string().c_str());
+    log_.write(Level::kDebug, "%s: forwarding with kill() instead", fd.error().to_string().c_str());
   }
   log_.write(Level::kInfo, "started '%s' as pid %d", options_.command.front().c_str(), child_pid_);
   return {};
@@ -160,7 +158,8 @@ void Supervisor::handle_signal(const signalfd_siginfo& info) {
     return;
   }
   if (state_ != State::kRunning) {
-    log_.write(Level::kDebug, "%s received while draining: not forwarded", signal_name(sig).c_str());
+    log_.write(Level::kDebug, "%s received while draining: not forwarded",
+               signal_name(sig).c_str());
     return;
   }
   if (is_stop_signal(sig) && options_.stop_timeout_ms && !stop_deadline_) {
@@ -233,13 +232,14 @@ void Supervisor::reap_children() {
       child_exit_ = exit;
       child_fd_ = sys::PidFd();
       if (exit.signaled) {
-        log_.write(Level::kInfo, "child %d killed by %s", exit.pid, signal_name(exit.value).c_str());
+        log_.write(Level::kInfo, "child %d killed by %s", exit.pid,
+                   signal_name(exit.value).c_str());
       } else {
         log_.write(Level::kInfo, "child %d exited with %d", exit.pid, exit.value);
       }
     } else {
-      log_.write(Level::kDebug, "reaped %d (%s %d)", exit.pid,
-                 exit.signaled ? "signal" : "exit", exit.value);
+      log_.write(Level::kDebug, "reaped %d (%s %d)", exit.pid, exit.signaled ? "signal" : "exit",
+                 exit.value);
     }
   }
   if (state_ == State::kRunning && child_exit_) {
@@ -261,8 +261,8 @@ void Supervisor::begin_drain() {
   if (report.signalled == 0) {
     return;
   }
-  const std::string count = report.signalled < 0 ? std::string("the remaining")
-                                                 : std::to_string(report.signalled);
+  const std::string count =
+      report.signalled < 0 ? std::string("the remaining") : std::to_string(report.signalled);
   if (first == SIGKILL) {
     log_.write(Level::kWarn, "grace is 0: killed %s processes: %s", count.c_str(),
                describe_processes(report.who).c_str());
@@ -284,10 +284,10 @@ void Supervisor::on_deadlines(sys::Millis now) {
     kill_deadline_.reset();
     const DrainReport report = signal_remaining(scope_, SIGKILL);
     if (report.signalled != 0) {
-      log_.write(Level::kWarn, "grace period of %s expired: killed %s",
-                 format_duration(options_.grace_ms).c_str(),
-                 report.who.empty() ? "the remaining processes"
-                                    : describe_processes(report.who).c_str());
+      log_.write(
+          Level::kWarn, "grace period of %s expired: killed %s",
+          format_duration(options_.grace_ms).c_str(),
+          report.who.empty() ? "the remaining processes" : describe_processes(report.who).c_str());
     }
   }
 }

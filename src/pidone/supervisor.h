@@ -59,13 +59,13 @@ class Supervisor {
   pid_t self_ = 0;
 
   pid_t child_pid_ = 0;
-  sys::PidFd child_fd_;                         // invalid once the child is reaped
+  sys::PidFd child_fd_;  // invalid once the child is reaped
   std::optional<sys::ChildExit> child_exit_;
-  bool no_children_ = false;                    // last reap pass ended in ECHILD
+  bool no_children_ = false;  // last reap pass ended in ECHILD
 
-  std::optional<sys::Millis> stop_deadline_;    // --stop-timeout after the first stop signal
-  std::optional<sys::Millis> kill_deadline_;    // --grace after the drain's SIGTERM
-  std::vector<signalfd_siginfo> batch_;         // reused: no allocation per turn
+  std::optional<sys::Millis> stop_deadline_;  // --stop-timeout after the first stop signal
+  std::optional<sys::Millis> kill_deadline_;  // --grace after the drain's SIGTERM
+  std::vector<signalfd_siginfo> batch_;       // reused: no allocation per turn
 };
 
 }  // namespace pidone

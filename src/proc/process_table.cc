@@ -100,8 +100,7 @@ std::vector<ProcStat> descendants_of(const std::vector<ProcStat>& table, pid_t a
 
 bool proc_matches_own_namespace(const std::string& proc_root) {
   std::array<char, 32> target{};
-  const ssize_t n =
-      ::readlink((proc_root + "/self").c_str(), target.data(), target.size() - 1);
+  const ssize_t n = ::readlink((proc_root + "/self").c_str(), target.data(), target.size() - 1);
   if (n <= 0) {
     return false;
   }

@@ -18,8 +18,8 @@ namespace pidone::proc {
                                                    pid_t ancestor);
 
 // Re-reads one process's stat; nullopt-like empty result when it is gone or unreadable.
-[[nodiscard]] std::expected<ProcStat, std::string> read_stat(pid_t pid,
-                                                             const std::string& proc_root = "/proc");
+[[nodiscard]] std::expected<ProcStat, std::string> read_stat(
+    pid_t pid, const std::string& proc_root = "/proc");
 
 // True when `proc_root` is a mount of the caller's own PID namespace (its "self" is our PID).
 [[nodiscard]] bool proc_matches_own_namespace(const std::string& proc_root = "/proc");

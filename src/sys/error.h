@@ -9,8 +9,8 @@
 namespace pidone::sys {
 
 struct SysError {
-  int code = 0;                    // errno value, captured right after the failing call
-  const char* operation = "";      // static string naming the call, e.g. "signalfd"
+  int code = 0;                // errno value, captured right after the failing call
+  const char* operation = "";  // static string naming the call, e.g. "signalfd"
 
   // "signalfd: Too many open files"
   [[nodiscard]] std::string to_string() const;

@@ -5,8 +5,8 @@
 #include <signal.h>
 #include <sys/types.h>
 
-#include "sys/unique_fd.h"
 #include "sys/error.h"
+#include "sys/unique_fd.h"
 
 namespace pidone::sys {
 

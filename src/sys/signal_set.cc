@@ -20,14 +20,8 @@ struct KernelSigaction {
 }  // namespace
 
 SignalSet fault_signals() {
-  return SignalSet()
-      .add(SIGSEGV)
-      .add(SIGBUS)
-      .add(SIGFPE)
-      .add(SIGILL)
-      .add(SIGTRAP)
-      .add(SIGSYS)
-      .add(SIGABRT);
+  return SignalSet().add(SIGSEGV).add(SIGBUS).add(SIGFPE).add(SIGILL).add(SIGTRAP).add(SIGSYS).add(
+      SIGABRT);
 }
 
 Result<SignalSet> set_signal_mask(SignalSet mask) {

@@ -17,7 +17,7 @@ namespace {
 
 // The child's steps, sent as an index: the parent turns it back into a name.
 enum class Step : int { kSetsid, kSetpgid, kTcsetpgrp, kResetSignals, kUnblock, kExec };
-constexpr std::array<const char*, 6> kStepNames = {"setsid",       "setpgid",         "tcsetpgrp",
+constexpr std::array<const char*, 6> kStepNames = {"setsid",       "setpgid",        "tcsetpgrp",
                                                    "rt_sigaction", "rt_sigprocmask", "execvp"};
 
 struct ChildReport {
@@ -108,9 +108,9 @@ std::expected<pid_t, SpawnError> spawn_child(const SpawnRequest& request) {
     errno = EPROTO;
     return parent_error("read spawn report");
   }
-  return std::unexpected(SpawnError{
-      SpawnFailure::kChild,
-      SysError{report.err, kStepNames[static_cast<std::size_t>(report.step)]}});
+  return std::unexpected(
+      SpawnError{SpawnFailure::kChild,
+                 SysError{report.err, kStepNames[static_cast<std::size_t>(report.step)]}});
 }
 
 }  // namespace pidone::sys

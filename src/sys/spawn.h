@@ -12,7 +12,7 @@
 namespace pidone::sys {
 
 struct SpawnRequest {
-  std::vector<std::string> argv;  // argv[0] is looked up in PATH (execvp)
+  std::vector<std::string> argv;   // argv[0] is looked up in PATH (execvp)
   bool new_process_group = false;  // setpgid(0, 0): the child leads its own group
   bool new_session = false;        // setsid(): the child leads a new session and group
   int foreground_tty = -1;         // >= 0: make the child's group the foreground group there

@@ -1,0 +1,103 @@
+// Shared helpers for the integration tests: pidone as PID 1 of a fresh PID namespace (or as a
+// plain child, then a subreaper), running testkid, driven through handshakes and deadlines.
+#pragma once
+
+#include <gtest/gtest.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "launch.h"
+#include "proc/process_table.h"
+
+namespace pidone::testing {
+
+inline LaunchSpec pidone_running(std::vector<std::string> pidone_args,
+                                 std::vector<std::string> command, bool pid_namespace = true) {
+  LaunchSpec spec;
+  spec.pid_namespace = pid_namespace;
+  spec.argv.push_back(pidone_path());
+  spec.argv.insert(spec.argv.end(), pidone_args.begin(), pidone_args.end());
+  spec.argv.emplace_back("--");
+  spec.argv.insert(spec.argv.end(), command.begin(), command.end());
+  return spec;
+}
+
+inline std::vector<std::string> testkid(std::vector<std::string> args) {
+  args.insert(args.begin(), testkid_path());
+  return args;
+}
+
+// Starts `spec`, or skips the test with the reason it cannot run here.
+#define PIDONE_LAUNCH_OR_SKIP(var, spec)                         \
+  auto var##_started = ::pidone::testing::Launched::start(spec); \
+  if (!var##_started) {                                          \
+    GTEST_SKIP() << var##_started.error();                       \
+  }                                                              \
+  ::pidone::testing::Launched& var = *var##_started
+
+// kill(1, sig) from a process inside pid1's namespace, as `docker exec ... kill` does.
+// Returns 0 or the errno of kill().
+inline int send_from_inside(pid_t pid1, int sig) {
+  const pid_t helper = ::fork();
+  if (helper == 0) {
+    const int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, pid1, 0));
+    if (pidfd < 0 || ::setns(pidfd, CLONE_NEWPID) != 0) {
+      ::_exit(100);
+    }
+    const pid_t inside = ::fork();  // setns(CLONE_NEWPID) applies to children
+    if (inside == 0) {
+      ::_exit(::kill(1, sig) == 0 ? 0 : errno);
+    }
+    int status = 0;
+    ::waitpid(inside, &status, 0);
+    ::_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 101);
+  }
+  int status = 0;
+  ::waitpid(helper, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+// The processes of a launched namespace, as its own /proc lists them.
+inline std::vector<proc::ProcStat> processes_in(const Launched& launched) {
+  return proc::scan_processes(launched.proc_root());
+}
+
+inline int count_state(const std::vector<proc::ProcStat>& table, char state) {
+  return static_cast<int>(std::count_if(
+      table.begin(), table.end(), [state](const proc::ProcStat& p) { return p.state == state; }));
+}
+
+// "ready 12" -> 12
+inline pid_t pid_from_line(const std::string& line) {
+  return static_cast<pid_t>(std::stol(line.substr(line.rfind(' ') + 1)));
+}
+
+}  // namespace pidone::testing
+
+namespace pidone::testing {
+
+// Re-checks `condition` until it holds or `timeout` passes; for states that have no event to
+// wait on (a /proc count falling to zero). Backs off to 20 ms so it does not steal a core.
+template <class Condition>
+bool eventually(Condition condition, Clock::duration timeout) {
+  const auto deadline = Clock::now() + timeout;
+  auto pause = std::chrono::microseconds(500);
+  while (!condition()) {
+    if (Clock::now() >= deadline) {
+      return false;
+    }
+    std::this_thread::sleep_for(pause);
+    pause = std::min<std::chrono::microseconds>(pause * 2, std::chrono::milliseconds(20));
+  }
+  return true;
+}
+
+}  // namespace pidone::testing

@@ -1,0 +1,206 @@
+#include "launch.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <pty.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <cstring>
+
+#include "proc/process_table.h"
+
+extern char** environ;
+
+namespace pidone::testing {
+namespace {
+
+// Runs in the cloned child: no allocation, then exec.
+[[noreturn]] void exec_child(const LaunchSpec& spec, char* const* argv, char* const* envp,
+                             int out_fd, int err_fd, int pty_slave) {
+  if (spec.pid_namespace) {
+    // A private mount tree and a /proc of the new namespace, as unshare --mount-proc does.
+    if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0 ||
+        ::mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr) != 0) {
+      ::_exit(121);
+    }
+  }
+  // As runc does for a container's init: a new session, so the init leads its group.
+  if (spec.pid_namespace || pty_slave >= 0) {
+    ::setsid();
+  }
+  if (pty_slave >= 0) {
+    (void)::ioctl(pty_slave, TIOCSCTTY, 0);
+    ::dup2(pty_slave, 0);
+    ::dup2(pty_slave, 1);
+    ::dup2(pty_slave, 2);
+  } else {
+    const int null_fd = ::open("/dev/null", O_RDONLY);
+    if (spec.stdin_null && null_fd >= 0) {
+      ::dup2(null_fd, 0);
+    }
+    ::dup2(out_fd, 1);
+    ::dup2(err_fd, 2);
+  }
+  for (int sig = 1; sig < 32; ++sig) {
+    if (spec.ignored.contains(sig)) {
+      ::signal(sig, SIG_IGN);
+    }
+  }
+  (void)sys::set_signal_mask(spec.blocked);
+  // Every other descriptor of the test stays out of the program.
+  ::syscall(SYS_close_range, 3U, ~0U, 0U);
+  ::execve(argv[0], argv, envp);
+  ::_exit(122);
+}
+
+}  // namespace
+
+std::optional<std::string> pid_namespace_unavailable() {
+  static const std::optional<std::string> reason = []() -> std::optional<std::string> {
+    const long pid =
+        ::syscall(SYS_clone, CLONE_NEWPID | SIGCHLD, nullptr, nullptr, nullptr, nullptr);
+    if (pid < 0) {
+      return std::string("cannot create a PID namespace (clone CLONE_NEWPID: ") +
+             std::strerror(errno) + "); run the tests as root";
+    }
+    if (pid == 0) {
+      ::_exit(0);
+    }
+    int status = 0;
+    ::waitpid(static_cast<pid_t>(pid), &status, 0);
+    return std::nullopt;
+  }();
+  return reason;
+}
+
+std::string pidone_path() {
+  return PIDONE_TEST_PIDONE;
+}
+std::string testkid_path() {
+  return PIDONE_TEST_TESTKID;
+}
+
+std::expected<Launched, std::string> Launched::start(const LaunchSpec& spec) {
+  if (spec.pid_namespace) {
+    if (auto reason = pid_namespace_unavailable()) {
+      return std::unexpected(*reason);
+    }
+  }
+  std::vector<std::string> env_strings;
+  for (char** e = environ; *e != nullptr; ++e) {
+    env_strings.emplace_back(*e);
+  }
+  env_strings.insert(env_strings.end(), spec.extra_env.begin(), spec.extra_env.end());
+  std::vector<char*> argv;
+  std::vector<char*> envp;
+  for (const auto& a : spec.argv) {
+    argv.push_back(const_cast<char*>(a.c_str()));
+  }
+  argv.push_back(nullptr);
+  for (const auto& e : env_strings) {
+    envp.push_back(const_cast<char*>(e.c_str()));
+  }
+  envp.push_back(nullptr);
+
+  std::array<int, 2> out{-1, -1};
+  std::array<int, 2> err{-1, -1};
+  int master = -1;
+  int slave = -1;
+  if (spec.pty) {
+    if (::openpty(&master, &slave, nullptr, nullptr, nullptr) != 0) {
+      return std::unexpected(std::string("openpty: ") + std::strerror(errno));
+    }
+    ::fcntl(master, F_SETFD, FD_CLOEXEC);
+  } else if (::pipe2(out.data(), O_CLOEXEC) != 0 || ::pipe2(err.data(), O_CLOEXEC) != 0) {
+    return std::unexpected(std::string("pipe2: ") + std::strerror(errno));
+  }
+  const unsigned long flags = SIGCHLD | (spec.pid_namespace ? CLONE_NEWPID | CLONE_NEWNS : 0);
+  const long pid = ::syscall(SYS_clone, flags, nullptr, nullptr, nullptr, nullptr);
+  if (pid < 0) {
+    return std::unexpected(std::string("clone: ") + std::strerror(errno));
+  }
+  if (pid == 0) {
+    exec_child(spec, argv.data(), envp.data(), out[1], err[1], slave);
+  }
+  Launched launched;
+  launched.pid_ = static_cast<pid_t>(pid);
+  launched.reaped_ = false;
+  if (spec.pty) {
+    ::close(slave);
+    launched.out_ = LineReader(sys::UniqueFd(master));
+  } else {
+    ::close(out[1]);
+    ::close(err[1]);
+    launched.out_ = LineReader(sys::UniqueFd(out[0]));
+    launched.err_ = LineReader(sys::UniqueFd(err[0]));
+  }
+  return launched;
+}
+
+Launched::~Launched() {
+  if (reaped_ || pid_ <= 0) {
+    return;
+  }
+  // As PID 1 its death ends the namespace. As a plain child its descendants would outlive it:
+  // kill them first and give pidone (still alive, still reaping) a bounded moment to reap them,
+  // so nothing is orphaned to the host's init.
+  const auto deadline = Clock::now() + 5s;
+  for (auto left = proc::descendants_of(proc::scan_processes(), pid_); !left.empty();
+       left = proc::descendants_of(proc::scan_processes(), pid_)) {
+    for (const auto& process : left) {
+      ::kill(process.pid, SIGKILL);
+    }
+    if (Clock::now() >= deadline) {
+      break;
+    }
+    pollfd none{-1, 0, 0};
+    (void)::poll(&none, 0, 5);  // a 5 ms pause between re-scans: there is no event to wait on
+  }
+  ::kill(pid_, SIGKILL);
+  int status = 0;
+  ::waitpid(pid_, &status, 0);
+}
+
+void Launched::send(int sig) const {
+  ::kill(pid_, sig);
+}
+
+std::optional<int> Launched::wait_exit(Clock::duration timeout) {
+  if (reaped_) {
+    return std::nullopt;
+  }
+  // The pidfd becomes readable when the process exits: no polling loop, no sleep.
+  sys::UniqueFd pidfd(static_cast<int>(::syscall(SYS_pidfd_open, pid_, 0)));
+  const auto deadline = Clock::now() + timeout;
+  int status = 0;
+  for (;;) {
+    if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+      reaped_ = true;
+      return WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
+    }
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+    if (left <= 0 || !pidfd.valid()) {
+      break;
+    }
+    pollfd ready{pidfd.get(), POLLIN, 0};
+    (void)::poll(&ready, 1, static_cast<int>(left));
+  }
+  ::kill(pid_, SIGKILL);
+  ::waitpid(pid_, &status, 0);
+  reaped_ = true;
+  return std::nullopt;
+}
+
+std::string Launched::proc_root() const {
+  return "/proc/" + std::to_string(pid_) + "/root/proc";
+}
+
+}  // namespace pidone::testing

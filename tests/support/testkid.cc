@@ -1,0 +1,241 @@
+// testkid: the child the integration tests run under pidone. Every mode announces itself with
+// a "ready <pid>" line before it waits, so tests synchronise on output, never on time.
+//
+//   testkid signals [EXIT_SIG]       print "signal N code C value V" for each signal; exit 0
+//                                    after EXIT_SIG (default TERM)
+//   testkid state                    print the process's signal state, descriptors and groups
+//   testkid exit N                   exit with N
+//   testkid kill-self SIG            die of SIG
+//   testkid tree N MODE [CODE]       fork N children that each print "child-up <pid>", then
+//                                    print "ready <pid>"; MODE term: children print "child-got
+//                                    SIG PID" per signal, exit 0 on SIGTERM; MODE ignore: children
+//                                    ignore SIGTERM. With CODE the parent then exits with CODE,
+//                                    orphaning them; without, it waits as `signals` does.
+//   testkid orphans N                fork a parent of N children, which exits: all N are
+//                                    orphaned and die at once; print "released N"; then wait
+//                                    as `signals` does.
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "sys/signal_fd.h"
+#include "sys/signal_set.h"
+
+namespace {
+
+using pidone::sys::SignalFd;
+using pidone::sys::SignalSet;
+
+void say(const std::string& line) {
+  const std::string text = line + "\n";
+  (void)!::write(STDOUT_FILENO, text.data(), text.size());
+}
+
+SignalSet catchable() {
+  SignalSet set = SignalSet::full();
+  for (int sig : {SIGKILL, SIGSTOP, SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP, SIGSYS, SIGABRT}) {
+    set.remove(sig);
+  }
+  return set;
+}
+
+// Blocks every catchable signal and reports each one until `exit_sig` arrives.
+int report_signals(int exit_sig) {
+  const SignalSet set = catchable();
+  (void)pidone::sys::set_signal_mask(set);
+  auto fd = SignalFd::open(set);
+  if (!fd) {
+    std::fprintf(stderr, "testkid: %s\n", fd.error().to_string().c_str());
+    return 99;
+  }
+  say("ready " + std::to_string(::getpid()));
+  std::vector<signalfd_siginfo> infos;
+  for (;;) {
+    pollfd ready{fd->fd(), POLLIN, 0};
+    (void)::poll(&ready, 1, -1);
+    infos.clear();
+    (void)fd->read_all(infos);
+    for (const auto& info : infos) {
+      say("signal " + std::to_string(info.ssi_signo) + " code " + std::to_string(info.ssi_code) +
+          " value " + std::to_string(info.ssi_int) + " from " + std::to_string(info.ssi_pid));
+      if (static_cast<int>(info.ssi_signo) == exit_sig) {
+        return 0;
+      }
+    }
+  }
+}
+
+std::string status_field(const std::string& name) {
+  FILE* f = std::fopen("/proc/self/status", "r");
+  std::array<char, 512> line;
+  std::string value = "?";
+  while (f != nullptr && std::fgets(line.data(), line.size(), f) != nullptr) {
+    if (std::strncmp(line.data(), name.c_str(), name.size()) == 0 && line[name.size()] == ':') {
+      value = line.data() + name.size() + 1;
+      value.erase(0, value.find_first_not_of(" \t"));
+      value.erase(value.find_last_not_of(" \t\n") + 1);
+    }
+  }
+  if (f != nullptr) {
+    std::fclose(f);
+  }
+  return value;
+}
+
+int report_state() {
+  std::string fds;
+  for (int fd = 0; fd < 1024; ++fd) {
+    if (::fcntl(fd, F_GETFD) != -1) {
+      fds += (fds.empty() ? "" : ",") + std::to_string(fd);
+    }
+  }
+  const pid_t tpgid = ::tcgetpgrp(STDIN_FILENO);
+  say("state pid=" + std::to_string(::getpid()) + " pgid=" + std::to_string(::getpgrp()) +
+      " sid=" + std::to_string(::getsid(0)) + " tpgid=" + std::to_string(tpgid) +
+      " sigblk=" + status_field("SigBlk") + " sigign=" + status_field("SigIgn") + " fds=" + fds);
+  return 0;
+}
+
+int parse_int(const char* text) {
+  return static_cast<int>(std::strtol(text, nullptr, 10));
+}
+
+int parse_sig(const char* text) {
+  if (std::strcmp(text, "TERM") == 0) {
+    return SIGTERM;
+  }
+  if (std::strcmp(text, "USR1") == 0) {
+    return SIGUSR1;
+  }
+  return parse_int(text);
+}
+
+int tree(int count, const std::string& mode, const char* exit_code) {
+  std::array<int, 2> ready{};
+  if (::pipe(ready.data()) != 0) {
+    return 98;
+  }
+  for (int i = 0; i < count; ++i) {
+    const pid_t pid = ::fork();
+    if (pid < 0) {
+      return 97;
+    }
+    if (pid > 0) {
+      continue;
+    }
+    ::close(ready[0]);
+    if (mode == "ignore") {
+      ::signal(SIGTERM, SIG_IGN);
+      say("child-up " + std::to_string(::getpid()));
+      (void)!::write(ready[1], "x", 1);
+      ::close(ready[1]);
+      for (;;) {
+        ::pause();
+      }
+    }
+    // MODE term: report every signal as "child-got SIG PID"; exit 0 on SIGTERM.
+    const SignalSet set = catchable();
+    (void)pidone::sys::set_signal_mask(set);
+    auto fd = SignalFd::open(set);
+    say("child-up " + std::to_string(::getpid()));
+    (void)!::write(ready[1], "x", 1);
+    ::close(ready[1]);
+    std::vector<signalfd_siginfo> infos;
+    for (;;) {
+      pollfd readable{fd->fd(), POLLIN, 0};
+      (void)::poll(&readable, 1, -1);
+      infos.clear();
+      (void)fd->read_all(infos);
+      for (const auto& info : infos) {
+        say("child-got " + std::to_string(info.ssi_signo) + " " + std::to_string(::getpid()));
+        if (info.ssi_signo == SIGTERM) {
+          ::_exit(0);
+        }
+      }
+    }
+  }
+  ::close(ready[1]);
+  for (int got = 0; got < count;) {
+    char byte = 0;
+    if (::read(ready[0], &byte, 1) != 1) {
+      return 96;
+    }
+    ++got;
+  }
+  if (exit_code != nullptr) {
+    say("ready " + std::to_string(::getpid()));
+    return parse_int(exit_code);
+  }
+  return report_signals(SIGTERM);
+}
+
+int orphans(int count) {
+  const pid_t middle = ::fork();
+  if (middle == 0) {
+    std::array<int, 2> hold{};
+    if (::pipe(hold.data()) != 0) {
+      ::_exit(98);
+    }
+    int made = 0;
+    for (; made < count; ++made) {
+      const pid_t pid = ::fork();
+      if (pid < 0) {
+        std::fprintf(stderr, "testkid: fork failed after %d: %s\n", made, std::strerror(errno));
+        break;
+      }
+      if (pid == 0) {
+        ::close(hold[1]);
+        char byte = 0;
+        (void)!::read(hold[0], &byte, 1);  // EOF when the middle process exits
+        ::_exit(0);
+      }
+    }
+    ::_exit(made == count ? 0 : 95);
+  }
+  int status = 0;
+  ::waitpid(middle, &status, 0);
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    return 94;
+  }
+  say("released " + std::to_string(count));
+  return report_signals(SIGTERM);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::string mode = argc > 1 ? argv[1] : "";
+  if (mode == "signals") {
+    return report_signals(argc > 2 ? parse_sig(argv[2]) : SIGTERM);
+  }
+  if (mode == "state") {
+    return report_state();
+  }
+  if (mode == "exit" && argc > 2) {
+    return parse_int(argv[2]);
+  }
+  if (mode == "kill-self" && argc > 2) {
+    const int sig = parse_int(argv[2]);
+    ::signal(sig, SIG_DFL);
+    (void)pidone::sys::set_signal_mask(SignalSet());
+    ::kill(::getpid(), sig);
+    return 93;
+  }
+  if (mode == "tree" && argc > 3) {
+    return tree(parse_int(argv[2]), argv[3], argc > 4 ? argv[4] : nullptr);
+  }
+  if (mode == "orphans" && argc > 2) {
+    return orphans(parse_int(argv[2]));
+  }
+  std::fprintf(stderr, "testkid: unknown mode '%s'\n", mode.c_str());
+  return 64;
+}
