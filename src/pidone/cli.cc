@@ -156,15 +156,21 @@ Status apply(const OptionSpec& spec, std::string_view value, const std::string& 
     }
     case OptionId::kRewrite: {
       const auto pair = split_pair(value);
-      const auto from = pair ? parse_signal(pair->first) : std::nullopt;
-      const auto to = !pair                 ? std::nullopt
-                      : pair->second == "0" ? std::optional<int>(0)
-                                            : parse_signal(pair->second);
-      if (!from || !to) {
+      if (!pair) {
         return invalid(
             "FROM:TO with signal names or numbers 1 to 64 (TO may be 0), e.g. TERM:QUIT");
       }
-      options.signal_map[static_cast<std::size_t>(*from)] = *to;
+      const auto from = parse_signal(pair->first);
+      int to = 0;
+      if (pair->second != "0") {
+        const auto parsed = parse_signal(pair->second);
+        to = parsed.value_or(-1);
+      }
+      if (!from || to < 0) {
+        return invalid(
+            "FROM:TO with signal names or numbers 1 to 64 (TO may be 0), e.g. TERM:QUIT");
+      }
+      options.signal_map[static_cast<std::size_t>(*from)] = to;
       return {};
     }
     case OptionId::kPdeathsig:

@@ -4,10 +4,9 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <charconv>
-#include <unordered_map>
-#include <unordered_set>
 
 #include "sys/retry.h"
 #include "sys/unique_fd.h"
@@ -76,23 +75,31 @@ std::vector<ProcStat> scan_processes(const std::string& proc_root) {
 }
 
 std::vector<ProcStat> descendants_of(const std::vector<ProcStat>& table, pid_t ancestor) {
-  std::unordered_multimap<pid_t, const ProcStat*> children;
+  // Processes sorted by parent: the children of P are one equal_range away.
+  std::vector<const ProcStat*> by_parent;
+  by_parent.reserve(table.size());
   for (const auto& process : table) {
-    children.emplace(process.ppid, &process);
+    by_parent.push_back(&process);
   }
+  const auto parent_less = [](const ProcStat* a, const ProcStat* b) { return a->ppid < b->ppid; };
+  std::sort(by_parent.begin(), by_parent.end(), parent_less);
+
   std::vector<ProcStat> found;
-  std::unordered_set<pid_t> seen{ancestor};  // a malformed table (a cycle) must not loop
   std::vector<pid_t> frontier{ancestor};
-  while (!frontier.empty()) {
-    const pid_t parent = frontier.back();
+  // Each step adds one process, so a malformed table (a cycle through duplicated PIDs) stops
+  // once every entry could have been listed.
+  while (!frontier.empty() && found.size() < table.size()) {
+    ProcStat key;
+    key.ppid = frontier.back();
     frontier.pop_back();
-    const auto [first, last] = children.equal_range(parent);
-    for (auto it = first; it != last; ++it) {
-      if (!seen.insert(it->second->pid).second) {
+    const auto [first, last] =
+        std::equal_range(by_parent.begin(), by_parent.end(), &key, parent_less);
+    for (auto it = first; it != last && found.size() < table.size(); ++it) {
+      if ((*it)->pid == ancestor || (*it)->pid == (*it)->ppid) {
         continue;
       }
-      found.push_back(*it->second);
-      frontier.push_back(it->second->pid);
+      found.push_back(**it);
+      frontier.push_back((*it)->pid);
     }
   }
   return found;
