@@ -23,12 +23,24 @@ namespace {
 
 namespace std {
 // NOLINTBEGIN(readability-identifier-naming): these names are libstdc++'s.
-[[noreturn]] void __throw_bad_alloc() { die("out of memory"); }
-[[noreturn]] void __throw_bad_array_new_length() { die("bad array new length"); }
-[[noreturn]] void __throw_bad_function_call() { die("bad function call"); }
-[[noreturn]] void __throw_length_error(const char* what) { die(what); }
-[[noreturn]] void __throw_logic_error(const char* what) { die(what); }
-[[noreturn]] void __throw_out_of_range_fmt(const char* what, ...) { die(what); }
+[[noreturn]] void __throw_bad_alloc() {
+  die("out of memory");
+}
+[[noreturn]] void __throw_bad_array_new_length() {
+  die("bad array new length");
+}
+[[noreturn]] void __throw_bad_function_call() {
+  die("bad function call");
+}
+[[noreturn]] void __throw_length_error(const char* what) {
+  die(what);
+}
+[[noreturn]] void __throw_logic_error(const char* what) {
+  die(what);
+}
+[[noreturn]] void __throw_out_of_range_fmt(const char* what, ...) {
+  die(what);
+}
 // NOLINTEND(readability-identifier-naming)
 }  // namespace std
 
@@ -39,9 +51,15 @@ void* operator new(std::size_t size) {
   }
   die("out of memory");
 }
-void operator delete(void* memory) noexcept { std::free(memory); }
-void operator delete(void* memory, std::size_t /*size*/) noexcept { std::free(memory); }
+void operator delete(void* memory) noexcept {
+  std::free(memory);
+}
+void operator delete(void* memory, std::size_t /*size*/) noexcept {
+  std::free(memory);
+}
 
 namespace __gnu_cxx {
-[[noreturn]] void __verbose_terminate_handler() { die("terminate called"); }
+[[noreturn]] void __verbose_terminate_handler() {
+  die("terminate called");
+}
 }  // namespace __gnu_cxx

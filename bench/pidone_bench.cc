@@ -1,0 +1,332 @@
+// pidone-bench: pidone beside the Debian packages tini, tini-static, dumb-init and catatonit,
+// each as PID 1 of a fresh PID namespace, measured in the same run and printed as a table with
+// ratios to pidone. Run through bench/run.sh (make bench), which installs the packages.
+//
+//   pidone-bench PIDONE TESTKID [--quick]
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <sstream>
+#include <thread>
+
+#include "launch.h"
+#include "proc/process_table.h"
+
+namespace pidone::testing {
+namespace {
+
+struct Init {
+  std::string name;
+  std::string path;
+};
+
+struct Settings {
+  std::string testkid;
+  int startups = 200;
+  int signals = 500;
+  int stops = 100;
+  int orphans = 10000;
+  std::chrono::seconds idle_window{20};
+};
+
+using Micros = double;
+
+Micros since(Clock::time_point start) {
+  return std::chrono::duration<double, std::micro>(Clock::now() - start).count();
+}
+
+double percentile(std::vector<double> values, double p) {
+  if (values.empty()) {
+    return NAN;
+  }
+  std::sort(values.begin(), values.end());
+  const auto index =
+      static_cast<std::size_t>(std::lround(p * static_cast<double>(values.size() - 1)));
+  return values[index];
+}
+
+LaunchSpec under(const Init& init, std::vector<std::string> command) {
+  LaunchSpec spec;
+  spec.pid_namespace = true;
+  if (!init.path.empty()) {
+    spec.argv = {init.path, "--"};
+  }
+  spec.argv.insert(spec.argv.end(), command.begin(), command.end());
+  return spec;
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+long field_kb(const std::string& text, const std::string& key) {
+  const auto pos = text.find(key);
+  return pos == std::string::npos ? -1 : std::stol(text.substr(pos + key.size()));
+}
+
+long context_switches(pid_t pid) {
+  const std::string status = read_file("/proc/" + std::to_string(pid) + "/status");
+  return field_kb(status, "voluntary_ctxt_switches:") +
+         field_kb(status, "nonvoluntary_ctxt_switches:");
+}
+
+pid_t first_child(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/task/" + std::to_string(pid) + "/children");
+  pid_t child = 0;
+  in >> child;
+  return child;
+}
+
+std::size_t child_count(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/task/" + std::to_string(pid) + "/children");
+  std::size_t n = 0;
+  pid_t child = 0;
+  while (in >> child) {
+    ++n;
+  }
+  return n;
+}
+
+// One row of results for one init.
+struct Row {
+  double size_kb = NAN;
+  double rss_kb = NAN;
+  double pss_kb = NAN;
+  double wakeups_per_minute = NAN;
+  double startup_overhead_us = NAN;
+  double forward_p50_us = NAN;
+  double forward_p99_us = NAN;
+  double reap_ms = NAN;
+  double stop_p50_us = NAN;
+};
+
+double median_startup(const Init& init, int runs) {
+  std::vector<double> times;
+  for (int i = 0; i < runs; ++i) {
+    const auto start = Clock::now();
+    auto launched = Launched::start(under(init, {"/bin/true"}));
+    if (!launched || launched->wait_exit(10s) != 0) {
+      return NAN;
+    }
+    times.push_back(since(start));
+  }
+  return percentile(times, 0.5);
+}
+
+void measure_forwarding(const Init& init, const Settings& s, Row& row,
+                        std::vector<double>& direct) {
+  auto launched = Launched::start(under(init, {s.testkid, "signals"}));
+  if (!launched || !launched->out().wait_for("ready")) {
+    return;
+  }
+  const pid_t child = first_child(launched->pid());
+  std::vector<double> via_init;
+  for (int i = 0; i < s.signals; ++i) {
+    // Alternate: through the init, then straight to the child; same readout path.
+    for (const bool through_init : {true, false}) {
+      const auto start = Clock::now();
+      ::kill(through_init ? launched->pid() : child, SIGUSR1);
+      if (!launched->out().wait_for("signal 10 ", 5s)) {
+        return;
+      }
+      (through_init ? via_init : direct).push_back(since(start));
+    }
+  }
+  row.forward_p50_us = percentile(via_init, 0.5);
+  row.forward_p99_us = percentile(via_init, 0.99);
+  launched->send(SIGTERM);
+  (void)launched->wait_exit(10s);
+}
+
+void measure_reaping(const Init& init, const Settings& s, Row& row) {
+  auto launched = Launched::start(under(init, {s.testkid, "orphans", std::to_string(s.orphans)}));
+  if (!launched || !launched->out().wait_for("released", 120s)) {
+    return;
+  }
+  // Every orphan is reparented to PID 1 by now; count its children until only the main one
+  // (testkid) is left. Children not yet reaped are still listed.
+  const auto start = Clock::now();
+  const auto deadline = start + 60s;
+  while (child_count(launched->pid()) > 1 && Clock::now() < deadline) {
+    std::this_thread::sleep_for(200us);
+  }
+  if (Clock::now() < deadline) {
+    row.reap_ms = since(start) / 1000.0;
+  }
+  launched->send(SIGTERM);
+  (void)launched->wait_exit(30s);
+}
+
+void measure_stop(const Init& init, const Settings& s, Row& row) {
+  std::vector<double> times;
+  for (int i = 0; i < s.stops; ++i) {
+    auto launched = Launched::start(under(init, {s.testkid, "signals"}));
+    if (!launched || !launched->out().wait_for("ready")) {
+      return;
+    }
+    const auto start = Clock::now();
+    launched->send(SIGTERM);
+    if (launched->wait_exit(10s) != 0) {
+      return;
+    }
+    times.push_back(since(start));
+  }
+  row.stop_p50_us = percentile(times, 0.5);
+}
+
+std::string cell(double value, double reference, int decimals) {
+  if (std::isnan(value)) {
+    return "n/a";
+  }
+  char text[64];
+  if (std::isnan(reference) || reference == 0) {
+    std::snprintf(text, sizeof(text), "%.*f", decimals, value);
+  } else {
+    std::snprintf(text, sizeof(text), "%.*f (%.2fx)", decimals, value, value / reference);
+  }
+  return text;
+}
+
+int run(const std::vector<Init>& inits, const Settings& s) {
+  std::map<std::string, Row> rows;
+  for (const auto& init : inits) {
+    struct stat st {};
+    if (::stat(init.path.c_str(), &st) == 0) {
+      rows[init.name].size_kb = static_cast<double>(st.st_size) / 1024.0;
+    }
+  }
+
+  // Idle: all inits at once, in the same window, each with a child that waits.
+  std::fprintf(stderr, "idle window: %lld s\n", static_cast<long long>(s.idle_window.count()));
+  {
+    std::vector<std::pair<std::string, Launched>> idle;
+    for (const auto& init : inits) {
+      auto launched = Launched::start(under(init, {s.testkid, "signals"}));
+      if (launched && launched->out().wait_for("ready")) {
+        idle.emplace_back(init.name, std::move(*launched));
+      }
+    }
+    std::vector<long> before;
+    for (auto& [name, launched] : idle) {
+      before.push_back(context_switches(launched.pid()));
+    }
+    std::this_thread::sleep_for(s.idle_window);  // the measurement itself
+    for (std::size_t i = 0; i < idle.size(); ++i) {
+      auto& [name, launched] = idle[i];
+      const long after = context_switches(launched.pid());
+      rows[name].wakeups_per_minute = static_cast<double>(after - before[i]) * 60.0 /
+                                      static_cast<double>(s.idle_window.count());
+      const std::string rollup =
+          read_file("/proc/" + std::to_string(launched.pid()) + "/smaps_rollup");
+      rows[name].rss_kb = static_cast<double>(field_kb(rollup, "Rss:"));
+      rows[name].pss_kb = static_cast<double>(field_kb(rollup, "Pss:"));
+      launched.send(SIGTERM);
+      (void)launched.wait_exit(10s);
+    }
+  }
+
+  std::fprintf(stderr, "startup: %d runs each\n", s.startups);
+  const double bare = median_startup(Init{"(none)", ""}, s.startups);
+  for (const auto& init : inits) {
+    rows[init.name].startup_overhead_us = median_startup(init, s.startups) - bare;
+  }
+
+  std::fprintf(stderr, "forwarding: %d signals each\n", s.signals);
+  std::vector<double> direct;
+  for (const auto& init : inits) {
+    measure_forwarding(init, s, rows[init.name], direct);
+  }
+
+  std::fprintf(stderr, "reaping: %d orphans each\n", s.orphans);
+  for (const auto& init : inits) {
+    measure_reaping(init, s, rows[init.name]);
+  }
+
+  std::fprintf(stderr, "stop: %d runs each\n", s.stops);
+  for (const auto& init : inits) {
+    measure_stop(init, s, rows[init.name]);
+  }
+
+  const Row& ref = rows[inits.front().name];
+  std::printf(
+      "Ratios are to pidone, from the same run. Direct signal to the child (no init): "
+      "p50 %.0f us, p99 %.0f us.\n\n",
+      percentile(direct, 0.5), percentile(direct, 0.99));
+  std::printf("| metric |");
+  for (const auto& init : inits) {
+    std::printf(" %s |", init.name.c_str());
+  }
+  std::printf("\n|---|");
+  for (std::size_t i = 0; i < inits.size(); ++i) {
+    std::printf("---|");
+  }
+  std::printf("\n");
+  const std::vector<std::tuple<const char*, double Row::*, int>> metrics = {
+      {"binary size (KiB)", &Row::size_kb, 0},
+      {"idle RSS (KiB)", &Row::rss_kb, 0},
+      {"idle PSS (KiB)", &Row::pss_kb, 0},
+      {"context switches per idle minute", &Row::wakeups_per_minute, 1},
+      {"startup overhead vs /bin/true, median (us)", &Row::startup_overhead_us, 0},
+      {"signal forwarding latency p50 (us)", &Row::forward_p50_us, 0},
+      {"signal forwarding latency p99 (us)", &Row::forward_p99_us, 0},
+      {"reap 10,000 orphans (ms)", &Row::reap_ms, 1},
+      {"SIGTERM to clean exit, median (us)", &Row::stop_p50_us, 0},
+  };
+  for (const auto& [label, member, decimals] : metrics) {
+    std::printf("| %s |", label);
+    for (const auto& init : inits) {
+      const double value = rows[init.name].*member;
+      std::printf(
+          " %s |",
+          cell(value, init.name == inits.front().name ? NAN : ref.*member, decimals).c_str());
+    }
+    std::printf("\n");
+  }
+  return 0;
+}
+
+}  // namespace
+}  // namespace pidone::testing
+
+int main(int argc, char** argv) {
+  using namespace pidone::testing;
+  if (argc < 3) {
+    std::fprintf(stderr, "usage: pidone-bench PIDONE TESTKID [--quick]\n");
+    return 2;
+  }
+  if (auto reason = pid_namespace_unavailable()) {
+    std::fprintf(stderr, "pidone-bench: %s\n", reason->c_str());
+    return 1;
+  }
+  Settings settings;
+  settings.testkid = argv[2];
+  if (argc > 3 && std::string(argv[3]) == "--quick") {
+    settings.startups = 20;
+    settings.signals = 50;
+    settings.stops = 10;
+    settings.orphans = 2000;
+    settings.idle_window = std::chrono::seconds(3);
+  }
+  std::vector<Init> inits = {{"pidone", argv[1]}};
+  for (const auto& [name, path] :
+       std::vector<std::pair<std::string, std::string>>{{"tini", "/usr/bin/tini"},
+                                                        {"tini-static", "/usr/bin/tini-static"},
+                                                        {"dumb-init", "/usr/bin/dumb-init"},
+                                                        {"catatonit", "/usr/bin/catatonit"}}) {
+    if (::access(path.c_str(), X_OK) == 0) {
+      inits.push_back({name, path});
+    } else {
+      std::fprintf(stderr, "pidone-bench: %s not installed, left out\n", path.c_str());
+    }
+  }
+  return run(inits, settings);
+}
