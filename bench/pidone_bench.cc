@@ -3,6 +3,7 @@
 // ratios to pidone. Run through bench/run.sh (make bench), which installs the packages.
 //
 //   pidone-bench PIDONE TESTKID [--quick]
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
