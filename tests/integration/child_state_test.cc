@@ -58,6 +58,10 @@ TEST(ChildState, SignalPendingBeforeSpawnReachesTheExecdProgram) {
   const pid_t helper = ::fork();
   ASSERT_GE(helper, 0);
   if (helper == 0) {
+    // Its own group, in the test's session, with the test (another group) as parent: a group
+    // that is not orphaned. The kernel silently discards a default-action SIGTSTP sent to a
+    // process of an orphaned group (as ctest's can be), which would look like a lost signal.
+    ::setpgid(0, 0);
     ::dup2(out[1], STDOUT_FILENO);
     Options options;
     options.command = {testkid_path(), "signals", std::to_string(SIGTSTP)};

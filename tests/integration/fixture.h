@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <string>
 #include <thread>
 #include <vector>
@@ -44,25 +45,39 @@ inline std::vector<std::string> testkid(std::vector<std::string> args) {
   ::pidone::testing::Launched& var = *var##_started
 
 // kill(1, sig) from a process inside pid1's namespace, as `docker exec ... kill` does.
-// Returns 0 or the errno of kill().
+// Returns 0 or the errno of kill(). The result comes back over a pipe: the process inside may
+// be SIGKILLed by the kernel right after, when the signal ends the namespace.
 inline int send_from_inside(pid_t pid1, int sig) {
+  std::array<int, 2> result{};
+  if (::pipe(result.data()) != 0) {
+    return -1;
+  }
   const pid_t helper = ::fork();
   if (helper == 0) {
+    ::close(result[0]);
     const int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, pid1, 0));
     if (pidfd < 0 || ::setns(pidfd, CLONE_NEWPID) != 0) {
       ::_exit(100);
     }
     const pid_t inside = ::fork();  // setns(CLONE_NEWPID) applies to children
     if (inside == 0) {
-      ::_exit(::kill(1, sig) == 0 ? 0 : errno);
+      const int err = ::kill(1, sig) == 0 ? 0 : errno;
+      (void)!::write(result[1], &err, sizeof(err));
+      ::_exit(0);
     }
     int status = 0;
     ::waitpid(inside, &status, 0);
-    ::_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 101);
+    ::_exit(0);
   }
+  ::close(result[1]);
+  int err = -1;
+  if (::read(result[0], &err, sizeof(err)) != static_cast<ssize_t>(sizeof(err))) {
+    err = -1;
+  }
+  ::close(result[0]);
   int status = 0;
   ::waitpid(helper, &status, 0);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return err;
 }
 
 // The processes of a launched namespace, as its own /proc lists them.

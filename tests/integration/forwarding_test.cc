@@ -52,7 +52,9 @@ TEST_P(ForwardEverySignal, FromTheParentNamespaceToTheChild) {
 INSTANTIATE_TEST_SUITE_P(All, ForwardEverySignal, ::testing::ValuesIn(forwardable_signals()));
 
 TEST(Forwarding, KillFromInsideTheNamespaceReachesTheChild) {
-  PIDONE_LAUNCH_OR_SKIP(init, pidone_running({}, testkid({"signals"})));
+  // The child reports SIGTERM without exiting on it (it exits on SIGUSR2): the namespace must
+  // not end while the process that sent `kill 1` is still inside it.
+  PIDONE_LAUNCH_OR_SKIP(init, pidone_running({}, testkid({"signals", std::to_string(SIGUSR2)})));
   ASSERT_TRUE(init.out().wait_for("ready"));
   // kill -9 1 from inside is dropped by the kernel for any init; pidone must still be there.
   EXPECT_EQ(send_from_inside(init.pid(), SIGKILL), 0);
@@ -60,6 +62,7 @@ TEST(Forwarding, KillFromInsideTheNamespaceReachesTheChild) {
   EXPECT_TRUE(init.out().wait_for("signal 10 ")) << init.out().seen();
   EXPECT_EQ(send_from_inside(init.pid(), SIGTERM), 0);  // `kill 1`, as in the seed
   EXPECT_TRUE(init.out().wait_for("signal 15 ")) << init.out().seen();
+  init.send(SIGUSR2);
   EXPECT_EQ(init.wait_exit(), 0);
 }
 
