@@ -117,13 +117,21 @@ std::expected<void, int> Supervisor::start() {
 int Supervisor::run() {
   reap_children();  // the child may have exited before the loop started
   while (state_ != State::kDone) {
-    pollfd ready{signals_->fd(), POLLIN, 0};
-    const int timeout = sys::poll_timeout_ms(next_deadline(), sys::monotonic_now_ms());
-    if (::poll(&ready, 1, timeout) < 0 && errno != EINTR) {
-      log_.write(Level::kWarn, "poll: %s", std::strerror(errno));
+    // With a deadline pending, poll() for at most that long; otherwise block in read() on the
+    // signalfd itself: the one place pidone sleeps, with no timeout and no periodic wakeup.
+    if (const auto deadline = next_deadline()) {
+      pollfd ready{signals_->fd(), POLLIN, 0};
+      const int rc = ::poll(&ready, 1, sys::poll_timeout_ms(deadline, sys::monotonic_now_ms()));
+      if (rc < 0 && errno != EINTR) {
+        log_.write(Level::kWarn, "poll: %s", std::strerror(errno));
+      }
+      if (rc <= 0) {
+        on_deadlines(sys::monotonic_now_ms());
+        continue;
+      }
     }
     batch_.clear();
-    if (auto read = signals_->read_all(batch_); !read) {
+    if (auto read = signals_->read_batch(batch_); !read) {
       log_.write(Level::kWarn, "%s", read.error().to_string().c_str());
     }
     bool child_signal = false;
@@ -185,8 +193,10 @@ void Supervisor::forward_to_child(int sig, const signalfd_siginfo& info) {
     queued.si_value.sival_ptr = reinterpret_cast<void*>(info.ssi_ptr);
     with_value = &queued;
   }
-  log_.write(Level::kDebug, "forwarding %s to %s %d", signal_name(target_sig).c_str(),
-             options_.signal_target == SignalTarget::kGroup ? "group" : "child", child_pid_);
+  if (log_.enabled(Level::kDebug)) {
+    log_.write(Level::kDebug, "forwarding %s to %s %d", signal_name(target_sig).c_str(),
+               options_.signal_target == SignalTarget::kGroup ? "group" : "child", child_pid_);
+  }
   send_to_child(target_sig, with_value);
 }
 

@@ -2,7 +2,7 @@
 //
 //   start()  block every signal but the fault signals, open the signalfd, become a subreaper
 //            when not PID 1, spawn the main child. Failures here end pidone (fail fast).
-//   run()    wait on the signalfd with the next deadline as the only timeout; per turn:
+//   run()    block reading the signalfd (poll() first only while a deadline is pending); per turn:
 //            forward what arrived, reap every exited child, act on expired deadlines.
 //            From here on pidone never exits early: errors are logged and the loop goes on.
 //

@@ -11,31 +11,22 @@ namespace pidone::sys {
 
 Result<SignalFd> SignalFd::open(SignalSet signals) {
   std::uint64_t mask = signals.bits();
-  const auto fd = static_cast<int>(
-      ::syscall(SYS_signalfd4, -1, &mask, sizeof(mask), SFD_NONBLOCK | SFD_CLOEXEC));
+  const auto fd = static_cast<int>(::syscall(SYS_signalfd4, -1, &mask, sizeof(mask), SFD_CLOEXEC));
   if (fd < 0) {
     return errno_error("signalfd");
   }
   return SignalFd(UniqueFd(fd));
 }
 
-Result<void> SignalFd::read_all(std::vector<signalfd_siginfo>& out) const {
-  std::array<signalfd_siginfo, 32> batch;
-  for (;;) {
-    const ssize_t n =
-        retry_on_eintr([&] { return ::read(fd_.get(), batch.data(), sizeof(batch)); });
-    if (n < 0) {
-      if (errno == EAGAIN) {
-        return {};
-      }
-      return errno_error("read signalfd");
-    }
-    const auto count = static_cast<std::size_t>(n) / sizeof(signalfd_siginfo);
-    out.insert(out.end(), batch.begin(), batch.begin() + static_cast<std::ptrdiff_t>(count));
-    if (count < batch.size()) {
-      return {};
-    }
+Result<void> SignalFd::read_batch(std::vector<signalfd_siginfo>& out) const {
+  std::array<signalfd_siginfo, kBatch> batch;
+  const ssize_t n = retry_on_eintr([&] { return ::read(fd_.get(), batch.data(), sizeof(batch)); });
+  if (n < 0) {
+    return errno_error("read signalfd");
   }
+  const auto count = static_cast<std::size_t>(n) / sizeof(signalfd_siginfo);
+  out.insert(out.end(), batch.begin(), batch.begin() + static_cast<std::ptrdiff_t>(count));
+  return {};
 }
 
 }  // namespace pidone::sys

@@ -12,14 +12,17 @@ namespace pidone::sys {
 
 class SignalFd {
  public:
-  // Non-blocking and close-on-exec.
+  // Blocking and close-on-exec.
   [[nodiscard]] static Result<SignalFd> open(SignalSet signals);
 
   [[nodiscard]] int fd() const { return fd_.get(); }
 
-  // Appends every pending signal to `out` until the queue is empty. Standard signals coalesce
-  // in the kernel; real-time signals arrive one record each, in order.
-  [[nodiscard]] Result<void> read_all(std::vector<signalfd_siginfo>& out) const;
+  // Blocks until a signal is pending, then appends the pending ones to `out`, up to
+  // kBatch per call (call again for the rest: it returns at once while any is pending).
+  // Standard signals coalesce in the kernel; real-time ones arrive one record each, in order.
+  [[nodiscard]] Result<void> read_batch(std::vector<signalfd_siginfo>& out) const;
+
+  static constexpr std::size_t kBatch = 64;
 
  private:
   explicit SignalFd(UniqueFd fd) : fd_(std::move(fd)) {}

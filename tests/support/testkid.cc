@@ -11,9 +11,10 @@
 //                                    SIG PID" per signal, exit 0 on SIGTERM; MODE ignore: children
 //                                    ignore SIGTERM. With CODE the parent then exits with CODE,
 //                                    orphaning them; without, it waits as `signals` does.
-//   testkid orphans N                fork a parent of N children, which exits: all N are
+//   testkid orphans N [hold]         fork a parent of N children, which exits: all N are
 //                                    orphaned and die at once; print "released N"; then wait
-//                                    as `signals` does.
+//                                    as `signals` does. With hold the parent prints "holding
+//                                    PID" and waits until someone kills it.
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -63,7 +64,7 @@ int report_signals(int exit_sig) {
     pollfd ready{fd->fd(), POLLIN, 0};
     (void)::poll(&ready, 1, -1);
     infos.clear();
-    (void)fd->read_all(infos);
+    (void)fd->read_batch(infos);
     for (const auto& info : infos) {
       say("signal " + std::to_string(info.ssi_signo) + " code " + std::to_string(info.ssi_code) +
           " value " + std::to_string(info.ssi_int) + " from " + std::to_string(info.ssi_pid));
@@ -154,7 +155,7 @@ int tree(int count, const std::string& mode, const char* exit_code) {
       pollfd readable{fd->fd(), POLLIN, 0};
       (void)::poll(&readable, 1, -1);
       infos.clear();
-      (void)fd->read_all(infos);
+      (void)fd->read_batch(infos);
       for (const auto& info : infos) {
         say("child-got " + std::to_string(info.ssi_signo) + " " + std::to_string(::getpid()));
         if (info.ssi_signo == SIGTERM) {
@@ -178,7 +179,7 @@ int tree(int count, const std::string& mode, const char* exit_code) {
   return report_signals(SIGTERM);
 }
 
-int orphans(int count) {
+int orphans(int count, bool hold_parent) {
   const pid_t middle = ::fork();
   if (middle == 0) {
     std::array<int, 2> hold{};
@@ -199,11 +200,18 @@ int orphans(int count) {
         ::_exit(0);
       }
     }
+    if (hold_parent && made == count) {
+      // The caller ends this process (SIGKILL) when it wants all N orphaned at one moment.
+      say("holding " + std::to_string(::getpid()));
+      for (;;) {
+        ::pause();
+      }
+    }
     ::_exit(made == count ? 0 : 95);
   }
   int status = 0;
   ::waitpid(middle, &status, 0);
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+  if (!hold_parent && (!WIFEXITED(status) || WEXITSTATUS(status) != 0)) {
     return 94;
   }
   say("released " + std::to_string(count));
@@ -234,7 +242,7 @@ int main(int argc, char** argv) {
     return tree(parse_int(argv[2]), argv[3], argc > 4 ? argv[4] : nullptr);
   }
   if (mode == "orphans" && argc > 2) {
-    return orphans(parse_int(argv[2]));
+    return orphans(parse_int(argv[2]), argc > 3 && std::string(argv[3]) == "hold");
   }
   std::fprintf(stderr, "testkid: unknown mode '%s'\n", mode.c_str());
   return 64;
