@@ -4,7 +4,7 @@ JOBS ?= $(shell nproc)
 CMAKE ?= cmake
 CTEST ?= ctest
 
-.PHONY: all deps build test test-asan asan install demo bench format format-check clean
+.PHONY: all deps build test test-asan asan install demo bench format format-check lint clean
 
 all: build
 
@@ -37,6 +37,12 @@ bench: build
 
 format:
 	@git ls-files '*.cc' '*.h' | xargs clang-format -i
+
+# Static analysis of warning classes (style advice is not a failure).
+lint: build
+	cppcheck --project=build/release/compile_commands.json --enable=warning,performance,portability \
+	  --inline-suppr --suppress=missingIncludeSystem --suppress='*:/usr/*' --std=c++20 -q \
+	  --file-filter='*src/sys/*' --file-filter='*src/proc/*' --file-filter='*src/pidone/*' --error-exitcode=1
 
 format-check:
 	@git ls-files '*.cc' '*.h' | xargs clang-format --dry-run --Werror

@@ -6,7 +6,7 @@ set -euo pipefail
 want=()
 for group in "${@:-build}"; do
   case "$group" in
-    build) want+=(g++ cmake make libgtest-dev libgmock-dev clang-format util-linux procps) ;;
+    build) want+=(g++ cmake make libgtest-dev libgmock-dev clang-format cppcheck util-linux procps) ;;
     # The anchors the benchmark compares against, and the tools it measures with.
     bench) want+=(tini dumb-init catatonit libbenchmark-dev) ;;
     *) echo "install-deps: unknown group '$group' (want build, bench)" >&2; exit 2 ;;

@@ -7,11 +7,11 @@ namespace pidone::sys {
 
 Result<PidFd> PidFd::open(pid_t pid) {
   // pidfd_open's descriptor is close-on-exec.
-  const auto fd = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
-  if (fd < 0) {
+  const auto raw = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
+  if (raw < 0) {
     return errno_error("pidfd_open");
   }
-  return PidFd(UniqueFd(fd));
+  return PidFd(UniqueFd(raw));
 }
 
 Result<void> PidFd::send_signal(int sig, const siginfo_t* info) const {

@@ -11,11 +11,11 @@ namespace pidone::sys {
 
 Result<SignalFd> SignalFd::open(SignalSet signals) {
   std::uint64_t mask = signals.bits();
-  const auto fd = static_cast<int>(::syscall(SYS_signalfd4, -1, &mask, sizeof(mask), SFD_CLOEXEC));
-  if (fd < 0) {
+  const auto raw = static_cast<int>(::syscall(SYS_signalfd4, -1, &mask, sizeof(mask), SFD_CLOEXEC));
+  if (raw < 0) {
     return errno_error("signalfd");
   }
-  return SignalFd(UniqueFd(fd));
+  return SignalFd(UniqueFd(raw));
 }
 
 Result<void> SignalFd::read_batch(std::vector<signalfd_siginfo>& out) const {

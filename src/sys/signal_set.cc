@@ -9,13 +9,16 @@
 namespace pidone::sys {
 namespace {
 
-// The layout rt_sigaction takes on x86_64 and aarch64 (not glibc's struct sigaction).
+// The layout rt_sigaction takes on x86_64 and aarch64 (not glibc's struct sigaction); every
+// member is read by the kernel.
+// cppcheck-suppress-begin unusedStructMember
 struct KernelSigaction {
   void (*handler)(int);
   unsigned long flags;
   void (*restorer)();
   std::uint64_t mask;
 };
+// cppcheck-suppress-end unusedStructMember
 
 }  // namespace
 

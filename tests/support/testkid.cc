@@ -16,7 +16,6 @@
 //                                    as `signals` does. With hold the parent prints "holding
 //                                    PID" and waits until someone kills it.
 #include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -49,8 +48,10 @@ SignalSet catchable() {
   return set;
 }
 
-// Blocks every catchable signal and reports each one until `exit_sig` arrives.
-int report_signals(int exit_sig) {
+// Blocks every catchable signal; `announce` runs once they are blocked. Then each signal is
+// passed to `report` until `exit_sig` arrives.
+template <class Announce, class Report>
+int catch_signals(int exit_sig, Announce announce, Report report) {
   const SignalSet set = catchable();
   (void)pidone::sys::set_signal_mask(set);
   auto fd = SignalFd::open(set);
@@ -58,21 +59,28 @@ int report_signals(int exit_sig) {
     std::fprintf(stderr, "testkid: %s\n", fd.error().to_string().c_str());
     return 99;
   }
-  say("ready " + std::to_string(::getpid()));
+  announce();
   std::vector<signalfd_siginfo> infos;
   for (;;) {
-    pollfd ready{fd->fd(), POLLIN, 0};
-    (void)::poll(&ready, 1, -1);
     infos.clear();
-    (void)fd->read_batch(infos);
+    (void)fd->read_batch(infos);  // blocks until a signal is pending
     for (const auto& info : infos) {
-      say("signal " + std::to_string(info.ssi_signo) + " code " + std::to_string(info.ssi_code) +
-          " value " + std::to_string(info.ssi_int) + " from " + std::to_string(info.ssi_pid));
+      report(info);
       if (static_cast<int>(info.ssi_signo) == exit_sig) {
         return 0;
       }
     }
   }
+}
+
+// "ready <pid>", then "signal N code C value V from P" per signal, until `exit_sig`.
+int report_signals(int exit_sig) {
+  return catch_signals(
+      exit_sig, [] { say("ready " + std::to_string(::getpid())); },
+      [](const signalfd_siginfo& info) {
+        say("signal " + std::to_string(info.ssi_signo) + " code " + std::to_string(info.ssi_code) +
+            " value " + std::to_string(info.ssi_int) + " from " + std::to_string(info.ssi_pid));
+      });
 }
 
 std::string status_field(const std::string& name) {
@@ -144,25 +152,17 @@ int tree(int count, const std::string& mode, const char* exit_code) {
       }
     }
     // MODE term: report every signal as "child-got SIG PID"; exit 0 on SIGTERM.
-    const SignalSet set = catchable();
-    (void)pidone::sys::set_signal_mask(set);
-    auto fd = SignalFd::open(set);
-    say("child-up " + std::to_string(::getpid()));
-    (void)!::write(ready[1], "x", 1);
-    ::close(ready[1]);
-    std::vector<signalfd_siginfo> infos;
-    for (;;) {
-      pollfd readable{fd->fd(), POLLIN, 0};
-      (void)::poll(&readable, 1, -1);
-      infos.clear();
-      (void)fd->read_batch(infos);
-      for (const auto& info : infos) {
-        say("child-got " + std::to_string(info.ssi_signo) + " " + std::to_string(::getpid()));
-        if (info.ssi_signo == SIGTERM) {
-          ::_exit(0);
-        }
-      }
-    }
+    const int ready_fd = ready[1];
+    ::_exit(catch_signals(
+        SIGTERM,
+        [ready_fd] {
+          say("child-up " + std::to_string(::getpid()));
+          (void)!::write(ready_fd, "x", 1);
+          ::close(ready_fd);
+        },
+        [](const signalfd_siginfo& info) {
+          say("child-got " + std::to_string(info.ssi_signo) + " " + std::to_string(::getpid()));
+        }));
   }
   ::close(ready[1]);
   for (int got = 0; got < count;) {
