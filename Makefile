@@ -27,9 +27,9 @@ asan test-asan: deps
 install: build
 	$(CMAKE) --install build/release --prefix "$(PREFIX)"
 
-# Shows pidone fixing the seed's three problems in a real PID namespace (needs root).
+# The lab: the seed's experiments in real PID namespaces, naive inits beside pidone (root).
 demo: build
-	@scripts/demo.sh build/release/pidone
+	@build/release/lab/pidone-lab all
 
 bench: build
 	@scripts/install-deps.sh bench

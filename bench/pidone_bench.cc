@@ -16,11 +16,13 @@
 #include <sstream>
 #include <thread>
 
-#include "launch.h"
+#include "nsrun/launch.h"
 #include "proc/process_table.h"
 
-namespace pidone::testing {
+namespace pidone::bench {
 namespace {
+
+using namespace pidone::nsrun;
 
 struct Init {
   std::string name;
@@ -370,10 +372,11 @@ int run(const std::vector<Init>& inits, const Settings& s) {
 }
 
 }  // namespace
-}  // namespace pidone::testing
+}  // namespace pidone::bench
 
 int main(int argc, char** argv) {
-  using namespace pidone::testing;
+  using namespace pidone::bench;
+  using namespace pidone::nsrun;
   if (argc < 3) {
     std::fprintf(stderr, "usage: pidone-bench PIDONE TESTKID [--quick]\n");
     return 2;

@@ -6,7 +6,10 @@ set -euo pipefail
 want=()
 for group in "${@:-build}"; do
   case "$group" in
-    build) want+=(g++ cmake make libgtest-dev libgmock-dev clang-format cppcheck util-linux procps) ;;
+    # golang-go builds the lab's go-init (the seed's Go experiment); tini is the lab's
+    # comparison in `stop`.
+    build) want+=(g++ cmake make libgtest-dev libgmock-dev clang-format cppcheck util-linux procps
+                  golang-go tini) ;;
     # The anchors the benchmark compares against, and the tools it measures with.
     bench) want+=(tini dumb-init catatonit libbenchmark-dev) ;;
     *) echo "install-deps: unknown group '$group' (want build, bench)" >&2; exit 2 ;;

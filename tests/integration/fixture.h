@@ -15,10 +15,19 @@
 #include <thread>
 #include <vector>
 
-#include "launch.h"
+#include "nsrun/launch.h"
 #include "proc/process_table.h"
 
 namespace pidone::testing {
+
+using namespace pidone::nsrun;
+
+inline std::string pidone_path() {
+  return PIDONE_TEST_PIDONE;
+}
+inline std::string testkid_path() {
+  return PIDONE_TEST_TESTKID;
+}
 
 inline LaunchSpec pidone_running(std::vector<std::string> pidone_args,
                                  std::vector<std::string> command, bool pid_namespace = true) {

@@ -1,4 +1,4 @@
-#include "launch.h"
+#include "nsrun/launch.h"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -18,12 +18,20 @@
 
 extern char** environ;
 
-namespace pidone::testing {
+namespace pidone::nsrun {
 namespace {
 
 // Runs in the cloned child: no allocation, then exec.
 [[noreturn]] void exec_child(const LaunchSpec& spec, char* const* argv, char* const* envp,
                              int out_fd, int err_fd, int pty_slave) {
+  if (!spec.cgroup_procs.empty()) {
+    // "0" means the writer itself (its own PID would be 1 here, read in its own namespace).
+    const int fd = ::open(spec.cgroup_procs.c_str(), O_WRONLY | O_CLOEXEC);
+    if (fd < 0 || ::write(fd, "0", 1) != 1) {
+      ::_exit(123);
+    }
+    ::close(fd);
+  }
   if (spec.pid_namespace) {
     // A private mount tree and a /proc of the new namespace, as unshare --mount-proc does.
     if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0 ||
@@ -78,13 +86,6 @@ std::optional<std::string> pid_namespace_unavailable() {
     return std::nullopt;
   }();
   return reason;
-}
-
-std::string pidone_path() {
-  return PIDONE_TEST_PIDONE;
-}
-std::string testkid_path() {
-  return PIDONE_TEST_TESTKID;
 }
 
 std::expected<Launched, std::string> Launched::start(const LaunchSpec& spec) {
@@ -203,4 +204,4 @@ std::string Launched::proc_root() const {
   return "/proc/" + std::to_string(pid_) + "/root/proc";
 }
 
-}  // namespace pidone::testing
+}  // namespace pidone::nsrun

@@ -1,6 +1,7 @@
-// Launch: starts a program (pidone, normally) for a test, as PID 1 of a new PID and mount
+// Launch: starts a program (pidone, normally) as PID 1 of a new PID and mount
 // namespace with its own /proc, or as a plain child. The test is its real parent, so
 // wait_exit() returns PID 1's own status (util-linux unshare misreports death by SIGKILL).
+// Used by the tests, the benchmark and the lab.
 // The destructor SIGKILLs what is still running: as PID 1 that ends the whole namespace.
 #pragma once
 
@@ -11,19 +12,20 @@
 #include <utility>
 #include <vector>
 
-#include "lines.h"
+#include "nsrun/lines.h"
 #include "sys/signal_set.h"
 
-namespace pidone::testing {
+namespace pidone::nsrun {
 
 struct LaunchSpec {
   std::vector<std::string> argv;
   std::vector<std::string> extra_env;  // "NAME=value", added to the test's environment
   bool pid_namespace = true;
-  bool pty = false;        // stdin/out/err on a new pty that is the controlling tty
-  bool stdin_null = true;  // without pty: stdin from /dev/null
-  sys::SignalSet blocked;  // the launched program starts with these blocked
-  sys::SignalSet ignored;  // ... and these set to SIG_IGN
+  bool pty = false;          // stdin/out/err on a new pty that is the controlling tty
+  bool stdin_null = true;    // without pty: stdin from /dev/null
+  sys::SignalSet blocked;    // the launched program starts with these blocked
+  sys::SignalSet ignored;    // ... and these set to SIG_IGN
+  std::string cgroup_procs;  // if set: a cgroup.procs file to join before exec
 };
 
 class Launched {
@@ -62,8 +64,4 @@ class Launched {
 // Whether this process may create PID namespaces (root, or unprivileged user namespaces).
 [[nodiscard]] std::optional<std::string> pid_namespace_unavailable();
 
-// Paths to the binaries under test, from the build.
-[[nodiscard]] std::string pidone_path();
-[[nodiscard]] std::string testkid_path();
-
-}  // namespace pidone::testing
+}  // namespace pidone::nsrun

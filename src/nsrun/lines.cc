@@ -1,4 +1,4 @@
-#include "lines.h"
+#include "nsrun/lines.h"
 
 #include <poll.h>
 #include <unistd.h>
@@ -6,7 +6,7 @@
 #include <array>
 #include <cerrno>
 
-namespace pidone::testing {
+namespace pidone::nsrun {
 
 bool LineReader::fill(Clock::time_point deadline) {
   if (eof_ || !fd_.valid()) {
@@ -107,4 +107,4 @@ std::string LineReader::seen() const {
   return all + buffer_;
 }
 
-}  // namespace pidone::testing
+}  // namespace pidone::nsrun

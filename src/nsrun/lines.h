@@ -9,7 +9,7 @@
 
 #include "sys/unique_fd.h"
 
-namespace pidone::testing {
+namespace pidone::nsrun {
 
 using Clock = std::chrono::steady_clock;
 using namespace std::chrono_literals;
@@ -37,4 +37,4 @@ class LineReader {
   bool eof_ = false;
 };
 
-}  // namespace pidone::testing
+}  // namespace pidone::nsrun

@@ -1,0 +1,3 @@
+module pidone.invalid/go-init
+
+go 1.19

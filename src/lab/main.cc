@@ -1,0 +1,158 @@
+// pidone-lab: the seed's experiments, run in real PID namespaces.
+//   pidone-lab [--json] [--programs DIR] [--pidone PATH] [--zombies N] SCENARIO... | all
+#include <unistd.h>
+
+#include <climits>
+#include <cstdlib>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "lab/scenarios.h"
+#include "nsrun/launch.h"
+
+namespace {
+
+constexpr int kExitUsage = 2;
+
+std::string self_dir() {
+  char path[PATH_MAX];
+  const ssize_t n = ::readlink("/proc/self/exe", path, sizeof(path) - 1);
+  if (n <= 0) {
+    return ".";
+  }
+  std::string dir(path, static_cast<std::size_t>(n));
+  return dir.substr(0, dir.rfind('/'));
+}
+
+bool executable(const std::string& path) { return ::access(path.c_str(), X_OK) == 0; }
+
+// Installed: DIR/bin/pidone-lab with DIR/libexec/pidone-lab/*; in the build tree: build/lab/.
+std::string find_programs() {
+  const std::string dir = self_dir();
+  for (const std::string& candidate : {dir + "/../libexec/pidone-lab", dir + "/lab", dir}) {
+    if (executable(candidate + "/c-init-nosig")) {
+      char resolved[PATH_MAX];
+      return ::realpath(candidate.c_str(), resolved) != nullptr ? resolved : candidate;
+    }
+  }
+  return dir + "/lab";
+}
+
+std::string find_pidone() {
+  const std::string dir = self_dir();
+  for (const std::string& candidate : {dir + "/pidone", dir + "/../pidone"}) {
+    if (executable(candidate)) {
+      char resolved[PATH_MAX];
+      return ::realpath(candidate.c_str(), resolved) != nullptr ? resolved : candidate;
+    }
+  }
+  return "pidone";
+}
+
+void usage(FILE* to) {
+  std::fprintf(to,
+               "Usage: pidone-lab [--json] [--programs DIR] [--pidone PATH] [--zombies N] "
+               "SCENARIO... | all\n\nScenarios:\n");
+  for (const auto& s : pidone::lab::scenarios()) {
+    std::fprintf(to, "  %-14s %s\n", s.name, s.title);
+  }
+  std::fprintf(to,
+               "\nEach runs the seed's programs as PID 1 of real PID namespaces (needs root),\n"
+               "beside pidone, and checks what happened against what the seed says.\n"
+               "Exit status: 0 all passed, 1 a scenario failed, 2 usage error.\n");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace pidone::lab;
+  LabConfig config;
+  bool json = false;
+  std::vector<const Scenario*> chosen;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    auto value = [&](const char* name) -> const char* {
+      if (i + 1 >= argc) {
+        std::fprintf(stderr, "pidone-lab: %s needs a value (see --help)\n", name);
+        std::exit(kExitUsage);
+      }
+      return argv[++i];
+    };
+    if (arg == "-h" || arg == "--help") {
+      usage(stdout);
+      return 0;
+    } else if (arg == "--json") {
+      json = true;
+    } else if (arg == "--programs") {
+      config.programs = value("--programs");
+    } else if (arg == "--pidone") {
+      config.pidone = value("--pidone");
+    } else if (arg == "--zombies") {
+      config.zombies = std::atoi(value("--zombies"));
+      if (config.zombies < 1 || config.zombies > 100000) {
+        std::fprintf(stderr, "pidone-lab: --zombies takes 1 to 100000 (see --help)\n");
+        return kExitUsage;
+      }
+    } else if (arg == "all") {
+      for (const auto& s : scenarios()) {
+        chosen.push_back(&s);
+      }
+    } else {
+      const Scenario* found = nullptr;
+      for (const auto& s : scenarios()) {
+        if (arg == s.name) {
+          found = &s;
+        }
+      }
+      if (found == nullptr) {
+        std::fprintf(stderr, "pidone-lab: unknown scenario or option '%s' (see --help)\n",
+                     arg.c_str());
+        return kExitUsage;
+      }
+      chosen.push_back(found);
+    }
+  }
+  if (chosen.empty()) {
+    std::fprintf(stderr, "pidone-lab: no scenario given (see --help)\n");
+    return kExitUsage;
+  }
+  if (auto reason = pidone::nsrun::pid_namespace_unavailable()) {
+    std::fprintf(stderr, "pidone-lab: %s\n", reason->c_str());
+    return 1;
+  }
+  if (config.programs.empty()) {
+    config.programs = find_programs();
+  }
+  if (config.pidone.empty()) {
+    config.pidone = find_pidone();
+  }
+  if (executable("/usr/bin/tini")) {
+    config.tini = "/usr/bin/tini";
+  }
+  if (!executable(config.programs + "/c-init-nosig")) {
+    std::fprintf(stderr, "pidone-lab: no lab programs in %s (use --programs DIR)\n",
+                 config.programs.c_str());
+    return kExitUsage;
+  }
+
+  std::vector<ScenarioResult> results;
+  bool all_passed = true;
+  for (const Scenario* s : chosen) {
+    results.push_back(s->run(config));
+    const ScenarioResult& r = results.back();
+    all_passed = all_passed && (r.passed() || !r.skipped.empty());
+    if (!json) {
+      std::fputs(render_text(r).c_str(), stdout);
+      std::fflush(stdout);
+    }
+  }
+  if (json) {
+    std::fputs(render_json(results).c_str(), stdout);
+  } else {
+    std::printf("%s\n", all_passed ? "all scenarios behaved as the seed says"
+                                   : "some scenarios did not behave as the seed says");
+  }
+  return all_passed ? 0 : 1;
+}

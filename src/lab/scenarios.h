@@ -1,0 +1,34 @@
+// The seed's experiments, each run for real and checked against what the seed says.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "lab/report.h"
+
+namespace pidone::lab {
+
+struct LabConfig {
+  std::string programs;  // folder with c-init-nosig, app-test, ..., init.sh, go-init
+  std::string pidone;    // the pidone binary
+  std::string tini;      // tini for comparison in `stop`; empty: not installed
+  int zombies = 1000;    // app-test's N in `zombies`
+  int child_seconds = 1;  // how long app-test's children sleep (60 in the seed)
+};
+
+struct Scenario {
+  const char* name;
+  const char* title;
+  ScenarioResult (*run)(const LabConfig& config);
+};
+
+[[nodiscard]] const std::vector<Scenario>& scenarios();
+
+ScenarioResult run_kill_pid1(const LabConfig& config);
+ScenarioResult run_zombies(const LabConfig& config);
+ScenarioResult run_pids_limit(const LabConfig& config);
+ScenarioResult run_stop(const LabConfig& config);
+ScenarioResult run_basic_signals(const LabConfig& config);
+
+}  // namespace pidone::lab
