@@ -36,7 +36,7 @@ bench: build
 	@bench/run.sh build/release
 
 format:
-	@git ls-files '*.cc' '*.h' | xargs clang-format -i
+	@git ls-files --cached --others --exclude-standard '*.cc' '*.h' | xargs clang-format -i
 
 # Static analysis of warning classes (style advice is not a failure).
 lint: build
@@ -45,7 +45,7 @@ lint: build
 	  --file-filter='*src/sys/*' --file-filter='*src/proc/*' --file-filter='*src/pidone/*' --error-exitcode=1
 
 format-check:
-	@git ls-files '*.cc' '*.h' | xargs clang-format --dry-run --Werror
+	@git ls-files --cached --others --exclude-standard '*.cc' '*.h' | xargs clang-format --dry-run --Werror
 
 clean:
 	rm -rf build

@@ -6,7 +6,9 @@
 
 namespace {
 
-void on_sigkill(int /*signo*/) { std::_Exit(0); }
+void on_sigkill(int /*signo*/) {
+  std::_Exit(0);
+}
 
 }  // namespace
 

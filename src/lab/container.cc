@@ -72,7 +72,9 @@ CommandResult run_command(const std::vector<std::string>& argv, nsrun::Clock::du
   return result;
 }
 
-std::string short_signal_name(int sig) { return signal_name(sig).substr(3); }
+std::string short_signal_name(int sig) {
+  return signal_name(sig).substr(3);
+}
 
 std::string describe_signals(sys::SignalSet set) {
   std::string text;
@@ -152,7 +154,9 @@ void Container::kill_from_outside(int sig) {
   ::kill(host_pid(), sig);
 }
 
-bool Container::running() const { return !exit_code_.has_value(); }
+bool Container::running() const {
+  return !exit_code_.has_value();
+}
 
 std::optional<int> Container::exit_within(nsrun::Clock::duration timeout) {
   if (exit_code_) {

@@ -3,8 +3,8 @@
 #include <unistd.h>
 
 #include <climits>
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -26,7 +26,9 @@ std::string self_dir() {
   return dir.substr(0, dir.rfind('/'));
 }
 
-bool executable(const std::string& path) { return ::access(path.c_str(), X_OK) == 0; }
+bool executable(const std::string& path) {
+  return ::access(path.c_str(), X_OK) == 0;
+}
 
 // Installed: DIR/bin/pidone-lab with DIR/libexec/pidone-lab/*; in the build tree: build/lab/.
 std::string find_programs() {

@@ -16,11 +16,11 @@ struct Check {
 };
 
 struct ScenarioResult {
-  std::string name;    // "kill-pid1"
-  std::string title;   // one line
+  std::string name;     // "kill-pid1"
+  std::string title;    // one line
   std::string skipped;  // non-empty: why it did not run (then it neither passes nor fails)
-  std::vector<std::string> commands;      // every command run, in order
-  std::vector<std::string> tables;        // captioned ps-style tables
+  std::vector<std::string> commands;  // every command run, in order
+  std::vector<std::string> tables;    // captioned ps-style tables
   std::vector<Check> checks;
   std::vector<std::string> explanations;  // why, read from the live system
 

@@ -17,7 +17,9 @@ namespace {
 
 using nsrun::Clock;
 
-bool executable(const std::string& path) { return ::access(path.c_str(), X_OK) == 0; }
+bool executable(const std::string& path) {
+  return ::access(path.c_str(), X_OK) == 0;
+}
 
 std::string outcome(std::optional<int> exit_code) {
   return exit_code ? "died (exit " + std::to_string(*exit_code) + ")" : "survived";
@@ -119,24 +121,28 @@ std::string explain_pid1(Container& c, const Subject& s) {
   for (int sig = 1; sig <= sys::kMaxSignal; ++sig) {
     caught_count += caught.contains(sig) ? 1 : 0;
   }
-  std::string line = s.name + ": PID 1 is " + c.pid1_name() + "; it catches " +
-                     (caught_count > 8 ? std::to_string(caught_count) + " signals"
-                                       : describe_signals(caught)) +
-                     " (SigCgt). ";
+  std::string line =
+      s.name + ": PID 1 is " + c.pid1_name() + "; it catches " +
+      (caught_count > 8 ? std::to_string(caught_count) + " signals" : describe_signals(caught)) +
+      " (SigCgt). ";
   if (blocked.contains(SIGTERM)) {
-    line += "It blocks SIGTERM and reads it from a signalfd: a blocked signal is queued, never "
-            "dropped, so `kill 1` reaches it and it forwards SIGTERM to its child.";
+    line +=
+        "It blocks SIGTERM and reads it from a signalfd: a blocked signal is queued, never "
+        "dropped, so `kill 1` reaches it and it forwards SIGTERM to its child.";
   } else if (caught.contains(SIGTERM) && s.name == "go-init") {
-    line += "The Go runtime handles every signal; with no signal.Notify, on SIGTERM it restores "
-            "the default and re-raises it, which the kernel drops for PID 1, then exits with 2.";
+    line +=
+        "The Go runtime handles every signal; with no signal.Notify, on SIGTERM it restores "
+        "the default and re-raises it, which the kernel drops for PID 1, then exits with 2.";
   } else if (caught.contains(SIGTERM)) {
     line += "It catches SIGTERM, so `kill 1` is delivered to its handler.";
   } else {
-    line += "No SIGTERM handler: the kernel drops SIGTERM sent to a namespace's init, from "
-            "inside and from the parent namespace alike.";
+    line +=
+        "No SIGTERM handler: the kernel drops SIGTERM sent to a namespace's init, from "
+        "inside and from the parent namespace alike.";
   }
-  line += " SIGKILL can never be caught: from inside it is always dropped; from the parent "
-          "namespace it is forced.";
+  line +=
+      " SIGKILL can never be caught: from inside it is always dropped; from the parent "
+      "namespace it is forced.";
   return line;
 }
 
@@ -187,8 +193,8 @@ void kill_outside(const LabConfig&, const Subject& s, ScenarioResult& r) {
 }  // namespace
 
 ScenarioResult run_kill_pid1(const LabConfig& config) {
-  ScenarioResult r{"kill-pid1", "why `kill 1` and `kill -9 1` do nothing to PID 1", {}, {}, {},
-                   {}, {}};
+  ScenarioResult r{"kill-pid1", "why `kill 1` and `kill -9 1` do nothing to PID 1", {}, {}, {}, {},
+                   {}};
   const std::string& dir = config.programs;
   std::vector<Subject> subjects = {
       {"init.sh", {"/bin/bash", dir + "/init.sh"}, "", true, true, true, false},
@@ -204,7 +210,10 @@ ScenarioResult run_kill_pid1(const LabConfig& config) {
   subjects.push_back({"pidone",
                       {config.pidone, "--", dir + "/c-init-nosig"},
                       "Process is sleeping",
-                      true, false, false, false});
+                      true,
+                      false,
+                      false,
+                      false});
   for (const auto& s : subjects) {
     kill_inside(config, s, r);
     kill_outside(config, s, r);
@@ -220,9 +229,9 @@ namespace {
 // app-test is killed: its zombies are orphaned to PID 1.
 void orphaned_zombies(const LabConfig& config, bool with_pidone, ScenarioResult& r) {
   const std::string& dir = config.programs;
-  const std::string workload = dir + "/app-test " + std::to_string(config.zombies) +
-                               " --sleep " + std::to_string(config.child_seconds) + " & exec " +
-                               dir + "/c-init-nosig";
+  const std::string workload = dir + "/app-test " + std::to_string(config.zombies) + " --sleep " +
+                               std::to_string(config.child_seconds) + " & exec " + dir +
+                               "/c-init-nosig";
   std::vector<std::string> argv = {"/bin/sh", "-c", workload};
   if (with_pidone) {
     argv.insert(argv.begin(), {config.pidone, "--"});
@@ -254,29 +263,28 @@ void orphaned_zombies(const LabConfig& config, bool with_pidone, ScenarioResult&
     }));
   };
   if (with_pidone) {
-    const bool zero = within(30s, [&] {
-      return orphans() == 0 && !find_comm(c->processes(), "app-test").has_value();
-    });
-    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() -
-                                                                          killed_at)
-                        .count();
-    r.checks.push_back({subject, "orphaned zombies after app-test dies", "0 (reaped)",
-                        zero ? "0, " + std::to_string(ms) + " ms after the kill"
-                             : std::to_string(orphans()),
-                        zero});
+    const bool zero = within(
+        30s, [&] { return orphans() == 0 && !find_comm(c->processes(), "app-test").has_value(); });
+    const auto ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - killed_at).count();
+    r.checks.push_back(
+        {subject, "orphaned zombies after app-test dies", "0 (reaped)",
+         zero ? "0, " + std::to_string(ms) + " ms after the kill" : std::to_string(orphans()),
+         zero});
     const auto table = c->processes();
     r.tables.push_back("  under pidone, after app-test was killed:\n" + ps_table(table));
     r.explanations.push_back(
         "pidone reaps every child, and orphans become its children: the " +
-        std::to_string(config.zombies) + " zombies were reaped when app-test died. app-test "
+        std::to_string(config.zombies) +
+        " zombies were reaped when app-test died. app-test "
         "itself stays a zombie if its parent (PID 2, c-init-nosig) never waits: not an orphan, "
         "so it is its parent's to reap, and pidone-inspect names that parent.");
   } else {
     within(10s, [&] { return orphans() >= config.zombies; });
     const int count = orphans();
     r.checks.push_back({subject, "orphaned zombies after app-test dies",
-                        std::to_string(config.zombies) + " stay",
-                        std::to_string(count) + " stay", count >= config.zombies});
+                        std::to_string(config.zombies) + " stay", std::to_string(count) + " stay",
+                        count >= config.zombies});
     r.explanations.push_back(
         "The orphans were reparented to PID 1 (c-init-nosig), which never calls wait(): they "
         "stay zombies, each holding a PID.");
@@ -291,8 +299,8 @@ ScenarioResult run_zombies(const LabConfig& config) {
                    {}};
   const std::string& dir = config.programs;
   const std::string n = std::to_string(config.zombies);
-  auto c = Container::start(
-      {dir + "/app-test", n, "--sleep", std::to_string(config.child_seconds)}, &r.commands);
+  auto c = Container::start({dir + "/app-test", n, "--sleep", std::to_string(config.child_seconds)},
+                            &r.commands);
   if (!c || !c->out().wait_for("Parent is sleeping", 60s)) {
     r.checks.push_back({"app-test", "start", "starts", "did not start", false});
     return r;
@@ -304,7 +312,8 @@ ScenarioResult run_zombies(const LabConfig& config) {
   r.tables.push_back("  app-test " + n + " as PID 1, after its children exited:\n" +
                      ps_table(table));
   r.checks.push_back({"app-test", "children exit, parent never waits", n + " zombies",
-                      std::to_string(zombies) + " zombies, parent PID 1", zombies == config.zombies});
+                      std::to_string(zombies) + " zombies, parent PID 1",
+                      zombies == config.zombies});
   r.explanations.push_back(
       "Each child finished (do_exit) and became EXIT_ZOMBIE: memory and files freed, the PID "
       "and task_struct kept until the parent calls wait(). The parent is PID 1 (app-test), and "
@@ -318,8 +327,8 @@ ScenarioResult run_zombies(const LabConfig& config) {
 // ---- pids-limit -------------------------------------------------------------------------
 
 ScenarioResult run_pids_limit(const LabConfig& config) {
-  ScenarioResult r{"pids-limit", "zombies exhaust the pids cgroup and `docker exec` fails", {},
-                   {}, {}, {}, {}};
+  ScenarioResult r{
+      "pids-limit", "zombies exhaust the pids cgroup and `docker exec` fails", {}, {}, {}, {}, {}};
   constexpr int kMax = 20;
   const std::string& dir = config.programs;
   for (const bool with_pidone : {false, true}) {
@@ -399,15 +408,21 @@ ScenarioResult run_stop(const LabConfig& config) {
     std::string why;
   };
   std::vector<Case> cases = {
-      {"fwd-sig 3", {fwd, "3"}, 1,
+      {"fwd-sig 3",
+       {fwd, "3"},
+       1,
        "fwd-sig as PID 1 exits on SIGTERM; the kernel (zap_pid_ns_processes) then SIGKILLs the "
        "3 children: their SIGTERM handlers never run."},
-      {"pidone", {config.pidone, "--", fwd, "3"}, 4,
+      {"pidone",
+       {config.pidone, "--", fwd, "3"},
+       4,
        "pidone forwards SIGTERM to fwd-sig; when it exits, pidone sends SIGTERM to the 3 "
        "children left and waits for them: every handler runs."},
   };
   if (!config.tini.empty() && executable(config.tini)) {
-    cases.push_back({"tini", {config.tini, "--", fwd, "3"}, 1,
+    cases.push_back({"tini",
+                     {config.tini, "--", fwd, "3"},
+                     1,
                      "tini forwards SIGTERM to fwd-sig but exits as soon as it has exited: "
                      "the kernel SIGKILLs the children."});
   } else {
@@ -445,16 +460,16 @@ ScenarioResult run_stop(const LabConfig& config) {
 // ---- basic-signals ----------------------------------------------------------------------
 
 ScenarioResult run_basic_signals(const LabConfig& config) {
-  ScenarioResult r{"basic-signals", "ignore, catch, default; and SIGKILL cannot be caught", {},
-                   {}, {}, {}, {}};
+  ScenarioResult r{
+      "basic-signals", "ignore, catch, default; and SIGKILL cannot be caught", {}, {}, {}, {}, {}};
   const std::string basic = config.programs + "/basic-sig";
   r.commands.push_back(basic);
   const CommandResult b = run_command({basic}, 10s);
   r.tables.push_back("  basic-sig output:\n" + indent(b.output, "    "));
-  const bool ordered = b.output.find("Ignore SIGTERM\nCatch SIGTERM\nreceived SIGTERM\nDefault "
-                                     "SIGTERM\n") != std::string::npos;
-  r.checks.push_back({"basic-sig", "SIGTERM to itself, 3 ways",
-                      "ignored, caught, then dies (143)",
+  const bool ordered = b.output.find(
+                           "Ignore SIGTERM\nCatch SIGTERM\nreceived SIGTERM\nDefault "
+                           "SIGTERM\n") != std::string::npos;
+  r.checks.push_back({"basic-sig", "SIGTERM to itself, 3 ways", "ignored, caught, then dies (143)",
                       std::string(ordered ? "as the seed says" : "different output") + ", exit " +
                           std::to_string(b.exit_code),
                       ordered && b.exit_code == 128 + SIGTERM});

@@ -10,10 +10,10 @@
 namespace pidone::lab {
 
 struct LabConfig {
-  std::string programs;  // folder with c-init-nosig, app-test, ..., init.sh, go-init
-  std::string pidone;    // the pidone binary
-  std::string tini;      // tini for comparison in `stop`; empty: not installed
-  int zombies = 1000;    // app-test's N in `zombies`
+  std::string programs;   // folder with c-init-nosig, app-test, ..., init.sh, go-init
+  std::string pidone;     // the pidone binary
+  std::string tini;       // tini for comparison in `stop`; empty: not installed
+  int zombies = 1000;     // app-test's N in `zombies`
   int child_seconds = 1;  // how long app-test's children sleep (60 in the seed)
 };
 

@@ -8,7 +8,9 @@
 namespace pidone::testing {
 namespace {
 
-std::string lab_path() { return PIDONE_TEST_LAB; }
+std::string lab_path() {
+  return PIDONE_TEST_LAB;
+}
 
 struct LabRun {
   int code = -1;
