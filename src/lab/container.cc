@@ -8,13 +8,13 @@
 #include <fstream>
 #include <sstream>
 
+#include "nsrun/launch.h"
 #include "pidone/signal_names.h"
 #include "proc/process_table.h"
 
 namespace pidone::lab {
-namespace {
 
-std::string join(const std::vector<std::string>& argv) {
+std::string join_command(const std::vector<std::string>& argv) {
   std::string line;
   for (const auto& arg : argv) {
     if (!line.empty()) {
@@ -25,6 +25,8 @@ std::string join(const std::vector<std::string>& argv) {
   }
   return line;
 }
+
+namespace {
 
 std::string status_field(pid_t pid, const std::string& name) {
   std::ifstream in("/proc/" + std::to_string(pid) + "/status");
@@ -106,85 +108,35 @@ std::string ps_table(std::vector<proc::ProcStat> table, std::size_t limit) {
   return text;
 }
 
-std::expected<Container, std::string> Container::start(std::vector<std::string> argv,
-                                                       std::vector<std::string>* log,
-                                                       const std::string& cgroup_procs) {
-  nsrun::LaunchSpec spec;
-  spec.argv = std::move(argv);
-  spec.cgroup_procs = cgroup_procs;
-  Container container;
-  container.log_ = log;
-  container.record("unshare --pid --fork --mount-proc " + join(spec.argv) +
-                   (cgroup_procs.empty() ? "" : "   # in the cgroup " + cgroup_procs));
-  auto launched = nsrun::Launched::start(spec);
-  if (!launched) {
-    return std::unexpected(launched.error());
-  }
-  container.launched_.emplace(std::move(*launched));
-  return container;
-}
-
-void Container::record(const std::string& line) const {
-  if (log_ != nullptr) {
-    log_->push_back(line);
-  }
-}
-
-CommandResult Container::exec(const std::vector<std::string>& argv,
-                              nsrun::Clock::duration timeout) {
-  if (!running() || !is_pid1_of_another_namespace(host_pid())) {
-    return CommandResult{-1, "not entered: the target is not PID 1 of a new namespace"};
-  }
-  std::vector<std::string> command = {"nsenter", "-t", std::to_string(host_pid()), "-p", "-m"};
-  command.insert(command.end(), argv.begin(), argv.end());
-  record(join(command));
-  return run_command(command, timeout);
-}
-
 int Container::kill_from_inside(int sig) {
   return exec({"kill", "-" + short_signal_name(sig), "1"}).exit_code;
 }
 
-void Container::kill_from_outside(int sig) {
+bool Container::kill_process_from_outside(pid_t ns_pid, int sig) {
   if (!running()) {
-    return;
+    return false;
   }
-  record("kill -" + short_signal_name(sig) + " " + std::to_string(host_pid()) +
-         "   # from the parent namespace");
-  ::kill(host_pid(), sig);
-}
-
-bool Container::running() const {
-  return !exit_code_.has_value();
-}
-
-std::optional<int> Container::exit_within(nsrun::Clock::duration timeout) {
-  if (exit_code_) {
-    return exit_code_;
-  }
-  // wait_exit kills what is still running at the deadline; poll its pidfd here instead.
-  const auto deadline = nsrun::Clock::now() + timeout;
-  while (nsrun::Clock::now() < deadline) {
-    auto stat = proc::read_stat(host_pid());
-    if (!stat || stat->state == 'Z') {
-      exit_code_ = launched_->wait_exit(5s);
-      return exit_code_;
+  // Only a process below this container's PID 1 whose innermost PID is ns_pid.
+  for (const auto& process : proc::descendants_of(proc::scan_processes(), host_pid())) {
+    std::istringstream fields(status_field(process.pid, "NSpid"));
+    long last = 0;
+    for (long id = 0; fields >> id;) {
+      last = id;
     }
-    pollfd none{-1, 0, 0};
-    (void)::poll(&none, 0, 10);
+    if (last == ns_pid) {
+      record("kill -" + short_signal_name(sig) + " " + std::to_string(process.pid) +
+             "   # from the host: its PID " + std::to_string(ns_pid) + " in the container");
+      return ::kill(process.pid, sig) == 0;
+    }
   }
-  return std::nullopt;
-}
-
-int Container::stop() {
-  if (!exit_code_) {
-    exit_code_ = launched_->wait_exit(0s).value_or(128 + SIGKILL);  // SIGKILLs, then reaps
-  }
-  return *exit_code_;
+  return false;
 }
 
 std::vector<proc::ProcStat> Container::processes() const {
-  return running() ? proc::scan_processes(launched_->proc_root()) : std::vector<proc::ProcStat>{};
+  if (!running()) {
+    return {};
+  }
+  return proc::scan_processes("/proc/" + std::to_string(host_pid()) + "/root/proc");
 }
 
 sys::SignalSet Container::pid1_signal_set(const char* field) const {

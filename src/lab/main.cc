@@ -1,5 +1,6 @@
 // pidone-lab: the seed's experiments, run in real PID namespaces.
-//   pidone-lab [--json] [--programs DIR] [--pidone PATH] [--zombies N] SCENARIO... | all
+//   pidone-lab [--json] [--runtime namespaces|runc] [--programs DIR] [--pidone PATH]
+//              [--zombies N] SCENARIO... | all
 #include <unistd.h>
 
 #include <climits>
@@ -9,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "lab/namespace_runtime.h"
+#include "lab/runc_runtime.h"
 #include "lab/scenarios.h"
 #include "nsrun/launch.h"
 
@@ -55,14 +58,17 @@ std::string find_pidone() {
 
 void usage(FILE* to) {
   std::fprintf(to,
-               "Usage: pidone-lab [--json] [--programs DIR] [--pidone PATH] [--zombies N] "
-               "SCENARIO... | all\n\nScenarios:\n");
+               "Usage: pidone-lab [--json] [--runtime namespaces|runc] [--programs DIR]\n"
+               "                  [--pidone PATH] [--zombies N] SCENARIO... | all\n\n"
+               "Scenarios:\n");
   for (const auto& s : pidone::lab::scenarios()) {
     std::fprintf(to, "  %-14s %s\n", s.name, s.title);
   }
   std::fprintf(to,
                "\nEach runs the seed's programs as PID 1 of real PID namespaces (needs root),\n"
                "beside pidone, and checks what happened against what the seed says.\n"
+               "Runtimes: namespaces (default; unshare/nsenter), runc (an OCI bundle with\n"
+               "busybox, the runtime under docker).\n"
                "Exit status: 0 all passed, 1 a scenario failed, 2 usage error.\n");
 }
 
@@ -71,6 +77,9 @@ void usage(FILE* to) {
 int main(int argc, char** argv) {
   using namespace pidone::lab;
   LabConfig config;
+  std::string programs;
+  std::string pidone;
+  std::string runtime_name = "namespaces";
   bool json = false;
   std::vector<const Scenario*> chosen;
   for (int i = 1; i < argc; ++i) {
@@ -88,9 +97,16 @@ int main(int argc, char** argv) {
     } else if (arg == "--json") {
       json = true;
     } else if (arg == "--programs") {
-      config.programs = value("--programs");
+      programs = value("--programs");
     } else if (arg == "--pidone") {
-      config.pidone = value("--pidone");
+      pidone = value("--pidone");
+    } else if (arg == "--runtime") {
+      runtime_name = value("--runtime");
+      if (runtime_name != "namespaces" && runtime_name != "runc") {
+        std::fprintf(stderr, "pidone-lab: unknown runtime '%s': namespaces or runc\n",
+                     runtime_name.c_str());
+        return kExitUsage;
+      }
     } else if (arg == "--zombies") {
       config.zombies = std::atoi(value("--zombies"));
       if (config.zombies < 1 || config.zombies > 100000) {
@@ -124,20 +140,30 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "pidone-lab: %s\n", reason->c_str());
     return 1;
   }
-  if (config.programs.empty()) {
-    config.programs = find_programs();
+  if (programs.empty()) {
+    programs = find_programs();
   }
-  if (config.pidone.empty()) {
-    config.pidone = find_pidone();
+  if (pidone.empty()) {
+    pidone = find_pidone();
   }
-  if (executable("/usr/bin/tini")) {
-    config.tini = "/usr/bin/tini";
-  }
-  if (!executable(config.programs + "/c-init-nosig")) {
+  const std::string tini = executable("/usr/bin/tini") ? "/usr/bin/tini" : "";
+  if (!executable(programs + "/c-init-nosig")) {
     std::fprintf(stderr, "pidone-lab: no lab programs in %s (use --programs DIR)\n",
-                 config.programs.c_str());
+                 programs.c_str());
     return kExitUsage;
   }
+  std::unique_ptr<Runtime> runtime;
+  if (runtime_name == "runc") {
+    auto made = RuncRuntime::create(programs, pidone, tini);
+    if (!made) {
+      std::fprintf(stderr, "pidone-lab: runc runtime: %s\n", made.error().c_str());
+      return 1;
+    }
+    runtime = std::move(*made);
+  } else {
+    runtime = std::make_unique<NamespaceRuntime>(programs, pidone, tini);
+  }
+  config.runtime = runtime.get();
 
   std::vector<ScenarioResult> results;
   bool all_passed = true;

@@ -6,19 +6,26 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <fstream>
 #include <optional>
 
 #include "lab/container.h"
-#include "lab/pids_cgroup.h"
 
 namespace pidone::lab {
 namespace {
 
 using nsrun::Clock;
 
-bool executable(const std::string& path) {
-  return ::access(path.c_str(), X_OK) == 0;
+// Starts a subject; on failure records why as a failed check and returns null.
+std::unique_ptr<Container> start(const LabConfig& config, Workload workload, ScenarioResult& r,
+                                 const std::string& subject) {
+  auto started = config.runtime->start(workload, &r.commands);
+  if (!started) {
+    r.checks.push_back({subject, "start", "starts", "failed: " + started.error(), false});
+    return nullptr;
+  }
+  return std::move(*started);
 }
 
 std::string outcome(std::optional<int> exit_code) {
@@ -146,9 +153,12 @@ std::string explain_pid1(Container& c, const Subject& s) {
   return line;
 }
 
-void kill_inside(const LabConfig&, const Subject& s, ScenarioResult& r) {
-  auto c = Container::start(s.argv, &r.commands);
-  if (!c || !wait_ready(*c, s)) {
+void kill_inside(const LabConfig& config, const Subject& s, ScenarioResult& r) {
+  auto c = start(config, {s.argv, {}}, r, s.name);
+  if (!c) {
+    return;
+  }
+  if (!wait_ready(*c, s)) {
     r.checks.push_back({s.name, "start", "starts", "did not start", false});
     return;
   }
@@ -169,9 +179,12 @@ void kill_inside(const LabConfig&, const Subject& s, ScenarioResult& r) {
   c->stop();
 }
 
-void kill_outside(const LabConfig&, const Subject& s, ScenarioResult& r) {
-  auto c = Container::start(s.argv, &r.commands);
-  if (!c || !wait_ready(*c, s)) {
+void kill_outside(const LabConfig& config, const Subject& s, ScenarioResult& r) {
+  auto c = start(config, {s.argv, {}}, r, s.name);
+  if (!c) {
+    return;
+  }
+  if (!wait_ready(*c, s)) {
     r.checks.push_back({s.name, "start", "starts", "did not start", false});
     return;
   }
@@ -195,20 +208,32 @@ void kill_outside(const LabConfig&, const Subject& s, ScenarioResult& r) {
 ScenarioResult run_kill_pid1(const LabConfig& config) {
   ScenarioResult r{"kill-pid1", "why `kill 1` and `kill -9 1` do nothing to PID 1", {}, {}, {}, {},
                    {}};
-  const std::string& dir = config.programs;
   std::vector<Subject> subjects = {
-      {"init.sh", {"/bin/bash", dir + "/init.sh"}, "", true, true, true, false},
-      {"c-init-nosig", {dir + "/c-init-nosig"}, "Process is sleeping", true, true, true, false},
-      {"c-init-sig", {dir + "/c-init-sig"}, "Process is sleeping", true, false, false, false},
+      {"init.sh", {"/bin/bash", config.program("init.sh")}, "", true, true, true, false},
+      {"c-init-nosig",
+       {config.program("c-init-nosig")},
+       "Process is sleeping",
+       true,
+       true,
+       true,
+       false},
+      {"c-init-sig",
+       {config.program("c-init-sig")},
+       "Process is sleeping",
+       true,
+       false,
+       false,
+       false},
   };
-  if (executable(dir + "/go-init")) {
-    subjects.push_back({"go-init", {dir + "/go-init"}, "Start app", true, false, false, false});
+  if (config.runtime->has_program("go-init")) {
+    subjects.push_back(
+        {"go-init", {config.program("go-init")}, "Start app", true, false, false, false});
   } else {
     r.explanations.push_back(
         "go-init skipped: not built (it needs Go: apt-get install golang-go, then rebuild).");
   }
   subjects.push_back({"pidone",
-                      {config.pidone, "--", dir + "/c-init-nosig"},
+                      {config.runtime->pidone(), "--", config.program("c-init-nosig")},
                       "Process is sleeping",
                       true,
                       false,
@@ -228,17 +253,19 @@ namespace {
 // app-test under `init_argv` prefix (nothing, or pidone --) with a never-waiting PID 2, then
 // app-test is killed: its zombies are orphaned to PID 1.
 void orphaned_zombies(const LabConfig& config, bool with_pidone, ScenarioResult& r) {
-  const std::string& dir = config.programs;
-  const std::string workload = dir + "/app-test " + std::to_string(config.zombies) + " --sleep " +
-                               std::to_string(config.child_seconds) + " & exec " + dir +
-                               "/c-init-nosig";
+  const std::string workload = config.program("app-test") + " " + std::to_string(config.zombies) +
+                               " --sleep " + std::to_string(config.child_seconds) + " & exec " +
+                               config.program("c-init-nosig");
   std::vector<std::string> argv = {"/bin/sh", "-c", workload};
   if (with_pidone) {
-    argv.insert(argv.begin(), {config.pidone, "--"});
+    argv.insert(argv.begin(), {config.runtime->pidone(), "--"});
   }
   const std::string subject = with_pidone ? "pidone" : "c-init-nosig";
-  auto c = Container::start(argv, &r.commands);
-  if (!c || !c->out().wait_for("Parent is sleeping", 60s)) {
+  auto c = start(config, {argv, {}}, r, subject);
+  if (!c) {
+    return;
+  }
+  if (!c->out().wait_for("Parent is sleeping", 60s)) {
     r.checks.push_back({subject, "start the workload", "starts", "did not start", false});
     return;
   }
@@ -297,11 +324,15 @@ void orphaned_zombies(const LabConfig& config, bool with_pidone, ScenarioResult&
 ScenarioResult run_zombies(const LabConfig& config) {
   ScenarioResult r{"zombies", "why the container fills with <defunct> processes", {}, {}, {}, {},
                    {}};
-  const std::string& dir = config.programs;
   const std::string n = std::to_string(config.zombies);
-  auto c = Container::start({dir + "/app-test", n, "--sleep", std::to_string(config.child_seconds)},
-                            &r.commands);
-  if (!c || !c->out().wait_for("Parent is sleeping", 60s)) {
+  auto c =
+      start(config,
+            {{config.program("app-test"), n, "--sleep", std::to_string(config.child_seconds)}, {}},
+            r, "app-test");
+  if (!c) {
+    return r;
+  }
+  if (!c->out().wait_for("Parent is sleeping", 60s)) {
     r.checks.push_back({"app-test", "start", "starts", "did not start", false});
     return r;
   }
@@ -330,57 +361,58 @@ ScenarioResult run_pids_limit(const LabConfig& config) {
   ScenarioResult r{
       "pids-limit", "zombies exhaust the pids cgroup and `docker exec` fails", {}, {}, {}, {}, {}};
   constexpr int kMax = 20;
-  const std::string& dir = config.programs;
+  const std::string app =
+      config.program("app-test") + " 30 --sleep " + std::to_string(config.child_seconds);
   for (const bool with_pidone : {false, true}) {
-    auto cgroup = PidsCgroup::create(kMax);
-    if (!cgroup) {
-      r.skipped = cgroup.error();
-      return r;
-    }
-    r.commands.push_back("mkdir " + cgroup->path() + "; echo " + std::to_string(kMax) + " > " +
-                         cgroup->path() + "/pids.max");
-    std::vector<std::string> argv = {dir + "/app-test", "30", "--sleep",
-                                     std::to_string(config.child_seconds)};
+    std::vector<std::string> argv = {"/bin/sh", "-c", "exec " + app};
     if (with_pidone) {
-      argv = {config.pidone, "--", "/bin/sh", "-c",
-              dir + "/app-test 30 --sleep " + std::to_string(config.child_seconds) + " & exec " +
-                  dir + "/c-init-nosig"};
+      argv = {config.runtime->pidone(), "--", "/bin/sh", "-c",
+              app + " & exec " + config.program("c-init-nosig")};
     }
     const std::string subject = with_pidone ? "pidone" : "app-test";
-    auto c = Container::start(argv, &r.commands, cgroup->procs_file());
-    if (!c || !c->out().wait_for("Parent is sleeping", 30s)) {
+    auto started = config.runtime->start({argv, kMax}, &r.commands);
+    if (!started) {
+      r.skipped = started.error();
+      return r;
+    }
+    auto& c = *started;
+    // "Parent is sleeping (created K)": K children forked before pids.max stopped it.
+    const auto sleeping = c->out().wait_for("Parent is sleeping", 30s);
+    if (!sleeping) {
       r.checks.push_back({subject, "start in the cgroup", "starts", "did not start", false});
       continue;
     }
+    const auto open = sleeping->find("created ");
+    const int created = open == std::string::npos ? 0 : std::atoi(sleeping->c_str() + open + 8);
     // The children exit and stay zombies: the cgroup stays full.
     within(std::chrono::seconds(config.child_seconds + 30), [&] {
       const auto table = c->processes();
-      const auto app = find_comm(table, "app-test");
-      return app && count_if_state(table, 'Z', *app) + 1 >= static_cast<int>(table.size()) - 2;
+      const auto app_pid = find_comm(table, "app-test");
+      return app_pid && count_if_state(table, 'Z', *app_pid) >= created;
     });
-    const std::string full = cgroup->usage();
+    const std::string full = c->pids_usage();
     r.tables.push_back("  " + subject + ": pids " + full + ", processes:\n" +
                        ps_table(c->processes()));
     if (with_pidone) {
       // The fix: the zombies' parent dies, they are orphaned to pidone, which reaps them.
-      if (auto app = find_comm(c->processes(), "app-test")) {
-        c->exec({"kill", "-9", std::to_string(*app)});
+      // `docker exec kill` cannot fork in the full cgroup either: kill it from the host.
+      if (auto app_pid = find_comm(c->processes(), "app-test")) {
+        c->kill_process_from_outside(*app_pid, SIGKILL);
       }
       within(10s, [&] { return count_if_state(c->processes(), 'Z', 1) == 0; });
     }
-    // A new process in the container, as `docker exec`: it joins the cgroup, then forks.
-    const std::string probe = "echo $$ > " + cgroup->procs_file() + " && exec nsenter -t " +
-                              std::to_string(c->host_pid()) + " -p -m /bin/true";
-    r.commands.push_back("sh -c '" + probe + "'");
-    const CommandResult exec = run_command({"/bin/sh", "-c", probe}, 10s);
-    const bool failed = exec.exit_code != 0;
+    // A new process in the container, as `docker exec`, that forks there, as a shell does.
+    // (Joining a cgroup is a migration, which pids.max does not limit: the fork is what fails.)
+    const CommandResult exec = c->exec({"/bin/sh", "-c", "/bin/true; echo forked"});
+    const bool failed = exec.exit_code != 0 || exec.output.find("forked") == std::string::npos;
     std::string observed = failed ? "fails" : "works";
-    if (exec.output.find("Resource temporarily unavailable") != std::string::npos) {
+    if (failed && (exec.output.find("Resource temporarily unavailable") != std::string::npos ||
+                   exec.output.find("can't fork") != std::string::npos)) {
       observed += " (EAGAIN)";
     }
     if (with_pidone) {
       r.checks.push_back({subject, "new process after app-test died", "works (orphans reaped)",
-                          observed + ", pids " + cgroup->usage(), !failed});
+                          observed + ", pids " + c->pids_usage(), !failed});
     } else {
       r.checks.push_back({subject, "new process while zombies hold PIDs", "fails (EAGAIN)",
                           observed + ", pids " + full, failed});
@@ -400,7 +432,7 @@ ScenarioResult run_pids_limit(const LabConfig& config) {
 
 ScenarioResult run_stop(const LabConfig& config) {
   ScenarioResult r{"stop", "why `docker stop` SIGKILLs the children", {}, {}, {}, {}, {}};
-  const std::string fwd = config.programs + "/fwd-sig";
+  const std::string fwd = config.program("fwd-sig");
   struct Case {
     std::string subject;
     std::vector<std::string> argv;
@@ -414,14 +446,14 @@ ScenarioResult run_stop(const LabConfig& config) {
        "fwd-sig as PID 1 exits on SIGTERM; the kernel (zap_pid_ns_processes) then SIGKILLs the "
        "3 children: their SIGTERM handlers never run."},
       {"pidone",
-       {config.pidone, "--", fwd, "3"},
+       {config.runtime->pidone(), "--", fwd, "3"},
        4,
        "pidone forwards SIGTERM to fwd-sig; when it exits, pidone sends SIGTERM to the 3 "
        "children left and waits for them: every handler runs."},
   };
-  if (!config.tini.empty() && executable(config.tini)) {
+  if (!config.runtime->tini().empty()) {
     cases.push_back({"tini",
-                     {config.tini, "--", fwd, "3"},
+                     {config.runtime->tini(), "--", fwd, "3"},
                      1,
                      "tini forwards SIGTERM to fwd-sig but exits as soon as it has exited: "
                      "the kernel SIGKILLs the children."});
@@ -429,8 +461,11 @@ ScenarioResult run_stop(const LabConfig& config) {
     r.explanations.push_back("tini is not installed: its comparison is left out.");
   }
   for (const auto& k : cases) {
-    auto c = Container::start(k.argv, &r.commands);
-    if (!c || !wait_lines(c->out(), "Parent is sleeping", 1, 10s) ||
+    auto c = start(config, {k.argv, {}}, r, k.subject);
+    if (!c) {
+      continue;
+    }
+    if (!wait_lines(c->out(), "Parent is sleeping", 1, 10s) ||
         !wait_lines(c->out(), "Child =>", 3, 10s)) {
       r.checks.push_back({k.subject, "start", "starts", "did not start", false});
       continue;
@@ -462,7 +497,7 @@ ScenarioResult run_stop(const LabConfig& config) {
 ScenarioResult run_basic_signals(const LabConfig& config) {
   ScenarioResult r{
       "basic-signals", "ignore, catch, default; and SIGKILL cannot be caught", {}, {}, {}, {}, {}};
-  const std::string basic = config.programs + "/basic-sig";
+  const std::string basic = config.runtime->host_program("basic-sig");
   r.commands.push_back(basic);
   const CommandResult b = run_command({basic}, 10s);
   r.tables.push_back("  basic-sig output:\n" + indent(b.output, "    "));
@@ -473,7 +508,7 @@ ScenarioResult run_basic_signals(const LabConfig& config) {
                       std::string(ordered ? "as the seed says" : "different output") + ", exit " +
                           std::to_string(b.exit_code),
                       ordered && b.exit_code == 128 + SIGTERM});
-  const std::string reg = config.programs + "/reg-sigkill";
+  const std::string reg = config.runtime->host_program("reg-sigkill");
   r.commands.push_back(reg);
   const CommandResult k = run_command({reg}, 10s);
   r.tables.push_back("  reg-sigkill output:\n" + indent(k.output, "    "));
@@ -484,6 +519,10 @@ ScenarioResult run_basic_signals(const LabConfig& config) {
       "A process chooses per signal: ignore (SIG_IGN), catch (a handler) or the default "
       "(SIG_DFL); SIGKILL and SIGSTOP allow only the default, so sigaction refuses them.");
   return r;
+}
+
+std::string LabConfig::program(const std::string& name) const {
+  return runtime->program(name);
 }
 
 const std::vector<Scenario>& scenarios() {

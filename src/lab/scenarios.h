@@ -9,12 +9,15 @@
 
 namespace pidone::lab {
 
+class Runtime;
+
 struct LabConfig {
-  std::string programs;   // folder with c-init-nosig, app-test, ..., init.sh, go-init
-  std::string pidone;     // the pidone binary
-  std::string tini;       // tini for comparison in `stop`; empty: not installed
-  int zombies = 1000;     // app-test's N in `zombies`
-  int child_seconds = 1;  // how long app-test's children sleep (60 in the seed)
+  Runtime* runtime = nullptr;  // runs the subjects: namespaces (default) or runc
+  int zombies = 1000;          // app-test's N in `zombies`
+  int child_seconds = 1;       // how long app-test's children sleep (60 in the seed)
+
+  // Where a lab program is, as the runtime's containers see it.
+  [[nodiscard]] std::string program(const std::string& name) const;
 };
 
 struct Scenario {

@@ -54,7 +54,7 @@ namespace {
       ::dup2(null_fd, 0);
     }
     ::dup2(out_fd, 1);
-    ::dup2(err_fd, 2);
+    ::dup2(spec.merge_stderr ? out_fd : err_fd, 2);
   }
   for (int sig = 1; sig < 32; ++sig) {
     if (spec.ignored.contains(sig)) {

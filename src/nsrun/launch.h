@@ -21,11 +21,12 @@ struct LaunchSpec {
   std::vector<std::string> argv;
   std::vector<std::string> extra_env;  // "NAME=value", added to the test's environment
   bool pid_namespace = true;
-  bool pty = false;          // stdin/out/err on a new pty that is the controlling tty
-  bool stdin_null = true;    // without pty: stdin from /dev/null
-  sys::SignalSet blocked;    // the launched program starts with these blocked
-  sys::SignalSet ignored;    // ... and these set to SIG_IGN
-  std::string cgroup_procs;  // if set: a cgroup.procs file to join before exec
+  bool pty = false;           // stdin/out/err on a new pty that is the controlling tty
+  bool stdin_null = true;     // without pty: stdin from /dev/null
+  sys::SignalSet blocked;     // the launched program starts with these blocked
+  sys::SignalSet ignored;     // ... and these set to SIG_IGN
+  std::string cgroup_procs;   // if set: a cgroup.procs file to join before exec
+  bool merge_stderr = false;  // stderr into the stdout pipe (err() then reads nothing)
 };
 
 class Launched {

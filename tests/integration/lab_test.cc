@@ -38,11 +38,18 @@ std::string verdict_of(const std::string& json, const std::string& scenario) {
   return std::regex_search(json, match, pattern) ? match[1].str() : "missing";
 }
 
-TEST(Lab, EveryScenarioBehavesAsTheSeedSays) {
+class LabRuntime : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(LabRuntime, EveryScenarioBehavesAsTheSeedSays) {
   if (auto reason = pid_namespace_unavailable()) {
     GTEST_SKIP() << *reason;
   }
-  const LabRun run = run_lab({"all", "--json", "--zombies", "300"});
+  const std::string runtime = GetParam();
+  if (runtime == "runc" &&
+      (::access("/usr/sbin/runc", X_OK) != 0 || ::access("/bin/busybox", X_OK) != 0)) {
+    GTEST_SKIP() << "runc or busybox-static is not installed";
+  }
+  const LabRun run = run_lab({"all", "--json", "--zombies", "300", "--runtime", runtime});
   for (const char* scenario : {"kill-pid1", "zombies", "pids-limit", "stop", "basic-signals"}) {
     const std::string verdict = verdict_of(run.out, scenario);
     // pids-limit may SKIP where there is no pids controller; nothing may FAIL.
@@ -54,6 +61,8 @@ TEST(Lab, EveryScenarioBehavesAsTheSeedSays) {
   EXPECT_EQ(run.code, 0) << run.err;
   EXPECT_NE(run.out.find("\"verdict\": \"PASS\"\n}"), std::string::npos) << run.out;
 }
+
+INSTANTIATE_TEST_SUITE_P(Runtimes, LabRuntime, ::testing::Values("namespaces", "runc"));
 
 TEST(Lab, GoInitIsRunWhenGoIsInstalled) {
   if (auto reason = pid_namespace_unavailable()) {
@@ -73,6 +82,7 @@ TEST(Lab, UsageErrors) {
   EXPECT_EQ(run_lab({}).code, 2);
   EXPECT_EQ(run_lab({"no-such-scenario"}).code, 2);
   EXPECT_EQ(run_lab({"--zombies", "0", "all"}).code, 2);
+  EXPECT_EQ(run_lab({"--runtime", "lxc", "all"}).code, 2);
   const LabRun help = run_lab({"--help"});
   EXPECT_EQ(help.code, 0);
   EXPECT_NE(help.out.find("kill-pid1"), std::string::npos);

@@ -1,0 +1,297 @@
+#include "lab/runc_runtime.h"
+
+#include <poll.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+#include "lab/report.h"
+#include "nsrun/launch.h"
+#include "proc/process_table.h"
+
+namespace fs = std::filesystem;
+
+namespace pidone::lab {
+namespace {
+
+std::string read_all(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// Copies a host binary into the rootfs at `dest`, with the shared libraries ldd lists (at the
+// same paths), so a dynamically linked program runs there too.
+bool copy_with_libraries(const std::string& source, const fs::path& rootfs,
+                         const std::string& dest) {
+  std::error_code error;
+  fs::create_directories((rootfs / dest.substr(1)).parent_path(), error);
+  fs::copy_file(source, rootfs / dest.substr(1), fs::copy_options::overwrite_existing, error);
+  if (error) {
+    return false;
+  }
+  const CommandResult ldd = run_command({"ldd", source}, 10s);
+  static const std::regex library(R"((/[^ \t\n]+) \(0x)");
+  for (std::sregex_iterator it(ldd.output.begin(), ldd.output.end(), library), end; it != end;
+       ++it) {
+    const std::string lib = (*it)[1].str();
+    fs::create_directories((rootfs / lib.substr(1)).parent_path(), error);
+    fs::copy_file(fs::canonical(lib, error), rootfs / lib.substr(1),
+                  fs::copy_options::skip_existing, error);
+  }
+  return true;
+}
+
+std::string json_list(const std::vector<std::string>& items) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    out += (i > 0 ? ", " : "") + json_string(items[i]);
+  }
+  return out + "]";
+}
+
+// An OCI runtime config: the container's own PID, mount, IPC and UTS namespaces, a read-only
+// rootfs, /proc, and Docker's default capabilities.
+std::string oci_config(const Workload& workload, const std::string& rootfs,
+                       const std::string& cgroup) {
+  const std::string caps =
+      json_list({"CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FSETID", "CAP_FOWNER", "CAP_MKNOD",
+                 "CAP_NET_RAW", "CAP_SETGID", "CAP_SETUID", "CAP_SETFCAP", "CAP_SETPCAP",
+                 "CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT", "CAP_KILL", "CAP_AUDIT_WRITE"});
+  std::string resources;
+  if (workload.pids_limit) {
+    resources =
+        ", \"resources\": {\"pids\": {\"limit\": " + std::to_string(*workload.pids_limit) + "}}";
+  }
+  return "{\n"
+         "  \"ociVersion\": \"1.0.2\",\n"
+         "  \"process\": {\n"
+         "    \"terminal\": false, \"user\": {\"uid\": 0, \"gid\": 0},\n"
+         "    \"args\": " +
+         json_list(workload.argv) +
+         ",\n"
+         "    \"env\": [\"PATH=/bin:/lab\", \"TERM=xterm\"], \"cwd\": \"/\",\n"
+         "    \"capabilities\": {\"bounding\": " +
+         caps + ", \"effective\": " + caps + ", \"permitted\": " + caps +
+         "},\n"
+         "    \"rlimits\": [{\"type\": \"RLIMIT_NOFILE\", \"hard\": 1024, \"soft\": 1024}],\n"
+         "    \"noNewPrivileges\": true\n"
+         "  },\n"
+         "  \"root\": {\"path\": " +
+         json_string(rootfs) +
+         ", \"readonly\": true},\n"
+         "  \"hostname\": \"pidone-lab\",\n"
+         "  \"mounts\": [\n"
+         "    {\"destination\": \"/proc\", \"type\": \"proc\", \"source\": \"proc\"},\n"
+         "    {\"destination\": \"/dev\", \"type\": \"tmpfs\", \"source\": \"tmpfs\",\n"
+         "     \"options\": [\"nosuid\", \"strictatime\", \"mode=755\", \"size=65536k\"]},\n"
+         "    {\"destination\": \"/tmp\", \"type\": \"tmpfs\", \"source\": \"tmpfs\"}\n"
+         "  ],\n"
+         "  \"linux\": {\n"
+         "    \"namespaces\": [{\"type\": \"pid\"}, {\"type\": \"mount\"}, {\"type\": \"ipc\"},\n"
+         "                   {\"type\": \"uts\"}],\n"
+         "    \"cgroupsPath\": " +
+         json_string(cgroup) + resources +
+         "\n"
+         "  }\n"
+         "}\n";
+}
+
+class RuncContainer : public Container {
+ public:
+  RuncContainer(std::string id, std::string bundle, nsrun::Launched runc, pid_t pid,
+                std::vector<std::string>* log)
+      : Container(log),
+        id_(std::move(id)),
+        bundle_(std::move(bundle)),
+        runc_(std::move(runc)),
+        pid_(pid) {
+    // The pids cgroup, found now: it is gone once the container is.
+    std::istringstream lines(read_all("/proc/" + std::to_string(pid_) + "/cgroup"));
+    for (std::string line; std::getline(lines, line);) {
+      const auto v1 = line.find(":pids:");
+      if (v1 != std::string::npos) {
+        pids_cgroup_ = "/sys/fs/cgroup/pids" + line.substr(v1 + 6);
+      } else if (line.starts_with("0::") && pids_cgroup_.empty() &&
+                 fs::exists("/sys/fs/cgroup" + line.substr(3) + "/pids.max")) {
+        pids_cgroup_ = "/sys/fs/cgroup" + line.substr(3);
+      }
+    }
+  }
+  ~RuncContainer() override { stop(); }
+
+  [[nodiscard]] pid_t host_pid() const override { return pid_; }
+  nsrun::LineReader& out() override { return runc_.out(); }
+
+  CommandResult exec(const std::vector<std::string>& argv, Clock::duration timeout) override {
+    std::vector<std::string> command = {"runc", "exec", id_};
+    command.insert(command.end(), argv.begin(), argv.end());
+    record(join_command(command));
+    return run_command(command, timeout);
+  }
+
+  void kill_from_outside(int sig) override {
+    if (!running()) {
+      return;
+    }
+    const std::vector<std::string> command = {"runc", "kill", id_, short_signal_name(sig)};
+    record(join_command(command) + "   # from the host, as docker kill / docker stop");
+    (void)run_command(command, 10s);
+  }
+
+  [[nodiscard]] bool running() const override { return !exit_code_.has_value(); }
+
+  std::optional<int> exit_within(Clock::duration timeout) override {
+    const auto deadline = Clock::now() + timeout;
+    while (!exit_code_) {
+      int status = 0;
+      const pid_t rc = ::waitpid(pid_, &status, WNOHANG);
+      if (rc == pid_) {
+        exit_code_ = WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
+      } else if (rc < 0) {
+        exit_code_ = -1;  // not our child after all: gone, status unknown
+      } else if (Clock::now() >= deadline) {
+        return std::nullopt;
+      } else {
+        pollfd none{-1, 0, 0};
+        (void)::poll(&none, 0, 10);
+      }
+    }
+    return exit_code_;
+  }
+
+  int stop() override {
+    if (!stopped_) {
+      stopped_ = true;
+      if (!exit_code_) {
+        (void)run_command({"runc", "kill", id_, "KILL"}, 10s);
+        (void)exit_within(10s);
+      }
+      (void)run_command({"runc", "delete", "-f", id_}, 10s);
+      std::error_code ignored;
+      fs::remove_all(bundle_, ignored);
+    }
+    return exit_code_.value_or(-1);
+  }
+
+  [[nodiscard]] std::string pids_usage() const override {
+    if (pids_cgroup_.empty()) {
+      return "";
+    }
+    auto first_line = [](const std::string& path) {
+      std::string text = read_all(path);
+      return text.substr(0, text.find('\n'));
+    };
+    return first_line(pids_cgroup_ + "/pids.current") + "/" +
+           first_line(pids_cgroup_ + "/pids.max");
+  }
+
+ private:
+  std::string id_;
+  std::string bundle_;
+  nsrun::Launched runc_;  // `runc run -d`, exited; its pipe is the container's stdout
+  pid_t pid_;
+  std::string pids_cgroup_;
+  std::optional<int> exit_code_;
+  bool stopped_ = false;
+};
+
+}  // namespace
+
+std::expected<std::unique_ptr<RuncRuntime>, std::string> RuncRuntime::create(std::string programs,
+                                                                             std::string pidone,
+                                                                             std::string tini) {
+  if (run_command({"runc", "--version"}, 10s).exit_code != 0) {
+    return std::unexpected("runc is not installed (apt-get install runc)");
+  }
+  if (::access("/bin/busybox", X_OK) != 0) {
+    return std::unexpected("busybox is not installed (apt-get install busybox-static)");
+  }
+  if (::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0) {
+    return std::unexpected("cannot become a child subreaper");
+  }
+  const std::string base = "/tmp/pidone-lab-runc-" + std::to_string(::getpid());
+  std::unique_ptr<RuncRuntime> runtime(new RuncRuntime(std::move(programs), base));
+  const fs::path rootfs = fs::path(base) / "rootfs";
+  std::error_code error;
+  for (const char* dir : {"bin", "lab", "proc", "dev", "tmp", "sys", "etc"}) {
+    fs::create_directories(rootfs / dir, error);
+  }
+  if (error) {
+    return std::unexpected("cannot create " + rootfs.string() + ": " + error.message());
+  }
+  bool ok = copy_with_libraries("/bin/busybox", rootfs, "/bin/busybox");
+  for (const char* applet : {"sh", "ps", "kill", "sleep", "true", "cat", "echo", "ls"}) {
+    fs::create_symlink("busybox", rootfs / "bin" / applet, error);
+  }
+  ok = ok && copy_with_libraries("/bin/bash", rootfs, "/bin/bash");
+  for (const auto& entry : fs::directory_iterator(runtime->programs_, error)) {
+    if (entry.is_regular_file() && ::access(entry.path().c_str(), X_OK) == 0) {
+      ok = ok &&
+           copy_with_libraries(entry.path(), rootfs, "/lab/" + entry.path().filename().string());
+    }
+  }
+  ok = ok && copy_with_libraries(pidone, rootfs, "/pidone");
+  if (!tini.empty()) {
+    runtime->has_tini_ = copy_with_libraries(tini, rootfs, "/tini");
+  }
+  if (!ok) {
+    return std::unexpected("cannot copy the programs into " + rootfs.string());
+  }
+  return runtime;
+}
+
+RuncRuntime::~RuncRuntime() {
+  std::error_code ignored;
+  fs::remove_all(base_, ignored);
+}
+
+bool RuncRuntime::has_program(const std::string& name) const {
+  return fs::exists(fs::path(base_) / "rootfs/lab" / name);
+}
+
+std::expected<std::unique_ptr<Container>, std::string> RuncRuntime::start(
+    const Workload& workload, std::vector<std::string>* log) {
+  const std::string id =
+      "pidone-lab-" + std::to_string(::getpid()) + "-" + std::to_string(++started_);
+  const std::string bundle = base_ + "/" + id;
+  std::error_code error;
+  fs::create_directories(bundle, error);
+  {
+    std::ofstream config(bundle + "/config.json");
+    config << oci_config(workload, base_ + "/rootfs", "/pidone-lab/" + id);
+  }
+  nsrun::LaunchSpec spec;
+  spec.pid_namespace = false;
+  spec.merge_stderr = true;
+  spec.argv = {"/usr/bin/env",  "runc", "run",  "-d", "--pid-file",
+               bundle + "/pid", "-b",   bundle, id};
+  if (log != nullptr) {
+    std::string limit =
+        workload.pids_limit ? ", pids.limit " + std::to_string(*workload.pids_limit) : "";
+    log->push_back("runc run -d -b BUNDLE " + id + "   # config.json: args " +
+                   json_list(workload.argv) + limit);
+  }
+  auto runc = nsrun::Launched::start(spec);
+  if (!runc) {
+    return std::unexpected("runc: " + runc.error());
+  }
+  const auto code = runc->wait_exit(30s);
+  const std::string pid_text = read_all(bundle + "/pid");
+  if (code != 0 || pid_text.empty()) {
+    (void)run_command({"runc", "delete", "-f", id}, 10s);
+    return std::unexpected("runc run failed (exit " + std::to_string(code.value_or(-1)) +
+                           "): " + runc->out().read_rest(1s));
+  }
+  const auto pid = static_cast<pid_t>(std::stol(pid_text));
+  return std::make_unique<RuncContainer>(id, bundle, std::move(*runc), pid, log);
+}
+
+}  // namespace pidone::lab
