@@ -1,5 +1,5 @@
 // pidone-lab: the seed's experiments, run in real PID namespaces.
-//   pidone-lab [--json] [--runtime namespaces|runc] [--programs DIR] [--pidone PATH]
+//   pidone-lab [--json] [--runtime namespaces|runc|podman|docker] [--programs DIR] [--pidone PATH]
 //              [--zombies N] SCENARIO... | all
 #include <unistd.h>
 
@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "lab/namespace_runtime.h"
+#include "lab/podman_runtime.h"
 #include "lab/runc_runtime.h"
 #include "lab/scenarios.h"
 #include "nsrun/launch.h"
@@ -58,8 +59,9 @@ std::string find_pidone() {
 
 void usage(FILE* to) {
   std::fprintf(to,
-               "Usage: pidone-lab [--json] [--runtime namespaces|runc] [--programs DIR]\n"
-               "                  [--pidone PATH] [--zombies N] SCENARIO... | all\n\n"
+               "Usage: pidone-lab [--json] [--runtime namespaces|runc|podman|docker]\n"
+               "                  [--programs DIR] [--pidone PATH] [--zombies N]\n"
+               "                  SCENARIO... | all\n\n"
                "Scenarios:\n");
   for (const auto& s : pidone::lab::scenarios()) {
     std::fprintf(to, "  %-14s %s\n", s.name, s.title);
@@ -68,7 +70,8 @@ void usage(FILE* to) {
                "\nEach runs the seed's programs as PID 1 of real PID namespaces (needs root),\n"
                "beside pidone, and checks what happened against what the seed says.\n"
                "Runtimes: namespaces (default; unshare/nsenter), runc (an OCI bundle with\n"
-               "busybox, the runtime under docker).\n"
+               "busybox, the runtime under docker), podman or docker (an image FROM scratch;\n"
+               "run -d, exec, kill, rm, as the seed does).\n"
                "Exit status: 0 all passed, 1 a scenario failed, 2 usage error.\n");
 }
 
@@ -102,8 +105,10 @@ int main(int argc, char** argv) {
       pidone = value("--pidone");
     } else if (arg == "--runtime") {
       runtime_name = value("--runtime");
-      if (runtime_name != "namespaces" && runtime_name != "runc") {
-        std::fprintf(stderr, "pidone-lab: unknown runtime '%s': namespaces or runc\n",
+      if (runtime_name != "namespaces" && runtime_name != "runc" && runtime_name != "podman" &&
+          runtime_name != "docker") {
+        std::fprintf(stderr,
+                     "pidone-lab: unknown runtime '%s': namespaces, runc, podman or docker\n",
                      runtime_name.c_str());
         return kExitUsage;
       }
@@ -157,6 +162,14 @@ int main(int argc, char** argv) {
     auto made = RuncRuntime::create(programs, pidone, tini);
     if (!made) {
       std::fprintf(stderr, "pidone-lab: runc runtime: %s\n", made.error().c_str());
+      return 1;
+    }
+    runtime = std::move(*made);
+  } else if (runtime_name == "podman" || runtime_name == "docker") {
+    auto made = PodmanRuntime::create(runtime_name, programs, pidone, tini);
+    if (!made) {
+      std::fprintf(stderr, "pidone-lab: %s runtime: %s\n", runtime_name.c_str(),
+                   made.error().c_str());
       return 1;
     }
     runtime = std::move(*made);

@@ -74,7 +74,26 @@ PidsCgroup::~PidsCgroup() {
 }
 
 std::string PidsCgroup::usage() const {
-  return read_line(path_ + "/pids.current") + "/" + read_line(path_ + "/pids.max");
+  return pids_usage_at(path_);
+}
+
+std::string pids_usage_at(const std::string& cgroup) {
+  return read_line(cgroup + "/pids.current") + "/" + read_line(cgroup + "/pids.max");
+}
+
+std::string pids_cgroup_of(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/cgroup");
+  std::string found;
+  for (std::string line; std::getline(in, line);) {
+    const auto v1 = line.find(":pids:");
+    if (v1 != std::string::npos) {
+      return "/sys/fs/cgroup/pids" + line.substr(v1 + 6);
+    }
+    if (line.starts_with("0::") && exists("/sys/fs/cgroup" + line.substr(3) + "/pids.max")) {
+      found = "/sys/fs/cgroup" + line.substr(3);
+    }
+  }
+  return found;
 }
 
 }  // namespace pidone::lab

@@ -3,6 +3,8 @@
 // root with the pids controller enabled).
 #pragma once
 
+#include <sys/types.h>
+
 #include <expected>
 #include <string>
 
@@ -25,5 +27,10 @@ class PidsCgroup {
   explicit PidsCgroup(std::string path) : path_(std::move(path)) {}
   std::string path_;  // empty once moved from
 };
+
+// The pids cgroup folder of a running process (v1 pids controller, else v2), or "".
+[[nodiscard]] std::string pids_cgroup_of(pid_t pid);
+// "pids.current/pids.max" of a cgroup folder.
+[[nodiscard]] std::string pids_usage_at(const std::string& cgroup);
 
 }  // namespace pidone::lab

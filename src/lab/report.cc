@@ -84,8 +84,6 @@ std::string json_string(const std::string& text) {
   return out + "\"";
 }
 
-namespace {
-
 std::string json_list(const std::vector<std::string>& items) {
   std::string out = "[";
   for (std::size_t i = 0; i < items.size(); ++i) {
@@ -93,8 +91,6 @@ std::string json_list(const std::vector<std::string>& items) {
   }
   return out + "]";
 }
-
-}  // namespace
 
 std::string render_json(const std::vector<ScenarioResult>& results) {
   bool all = true;

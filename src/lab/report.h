@@ -33,5 +33,7 @@ struct ScenarioResult {
 
 // Escapes a string for JSON (quotes included).
 [[nodiscard]] std::string json_string(const std::string& text);
+// ["a", "b"], each escaped.
+[[nodiscard]] std::string json_list(const std::vector<std::string>& items);
 
 }  // namespace pidone::lab

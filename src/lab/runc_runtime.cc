@@ -8,10 +8,11 @@
 
 #include <filesystem>
 #include <fstream>
-#include <regex>
 #include <sstream>
 
+#include "lab/pids_cgroup.h"
 #include "lab/report.h"
+#include "lab/rootfs.h"
 #include "nsrun/launch.h"
 #include "proc/process_table.h"
 
@@ -25,36 +26,6 @@ std::string read_all(const std::string& path) {
   std::stringstream text;
   text << in.rdbuf();
   return text.str();
-}
-
-// Copies a host binary into the rootfs at `dest`, with the shared libraries ldd lists (at the
-// same paths), so a dynamically linked program runs there too.
-bool copy_with_libraries(const std::string& source, const fs::path& rootfs,
-                         const std::string& dest) {
-  std::error_code error;
-  fs::create_directories((rootfs / dest.substr(1)).parent_path(), error);
-  fs::copy_file(source, rootfs / dest.substr(1), fs::copy_options::overwrite_existing, error);
-  if (error) {
-    return false;
-  }
-  const CommandResult ldd = run_command({"ldd", source}, 10s);
-  static const std::regex library(R"((/[^ \t\n]+) \(0x)");
-  for (std::sregex_iterator it(ldd.output.begin(), ldd.output.end(), library), end; it != end;
-       ++it) {
-    const std::string lib = (*it)[1].str();
-    fs::create_directories((rootfs / lib.substr(1)).parent_path(), error);
-    fs::copy_file(fs::canonical(lib, error), rootfs / lib.substr(1),
-                  fs::copy_options::skip_existing, error);
-  }
-  return true;
-}
-
-std::string json_list(const std::vector<std::string>& items) {
-  std::string out = "[";
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    out += (i > 0 ? ", " : "") + json_string(items[i]);
-  }
-  return out + "]";
 }
 
 // An OCI runtime config: the container's own PID, mount, IPC and UTS namespaces, a read-only
@@ -113,17 +84,7 @@ class RuncContainer : public Container {
         bundle_(std::move(bundle)),
         runc_(std::move(runc)),
         pid_(pid) {
-    // The pids cgroup, found now: it is gone once the container is.
-    std::istringstream lines(read_all("/proc/" + std::to_string(pid_) + "/cgroup"));
-    for (std::string line; std::getline(lines, line);) {
-      const auto v1 = line.find(":pids:");
-      if (v1 != std::string::npos) {
-        pids_cgroup_ = "/sys/fs/cgroup/pids" + line.substr(v1 + 6);
-      } else if (line.starts_with("0::") && pids_cgroup_.empty() &&
-                 fs::exists("/sys/fs/cgroup" + line.substr(3) + "/pids.max")) {
-        pids_cgroup_ = "/sys/fs/cgroup" + line.substr(3);
-      }
-    }
+    pids_cgroup_ = pids_cgroup_of(pid_);  // found now: it is gone with the container
   }
   ~RuncContainer() override { stop(); }
 
@@ -182,15 +143,7 @@ class RuncContainer : public Container {
   }
 
   [[nodiscard]] std::string pids_usage() const override {
-    if (pids_cgroup_.empty()) {
-      return "";
-    }
-    auto first_line = [](const std::string& path) {
-      std::string text = read_all(path);
-      return text.substr(0, text.find('\n'));
-    };
-    return first_line(pids_cgroup_ + "/pids.current") + "/" +
-           first_line(pids_cgroup_ + "/pids.max");
+    return pids_cgroup_.empty() ? "" : pids_usage_at(pids_cgroup_);
   }
 
  private:
@@ -219,32 +172,11 @@ std::expected<std::unique_ptr<RuncRuntime>, std::string> RuncRuntime::create(std
   }
   const std::string base = "/tmp/pidone-lab-runc-" + std::to_string(::getpid());
   std::unique_ptr<RuncRuntime> runtime(new RuncRuntime(std::move(programs), base));
-  const fs::path rootfs = fs::path(base) / "rootfs";
-  std::error_code error;
-  for (const char* dir : {"bin", "lab", "proc", "dev", "tmp", "sys", "etc"}) {
-    fs::create_directories(rootfs / dir, error);
+  auto rootfs = build_rootfs(base + "/rootfs", runtime->programs_, pidone, tini);
+  if (!rootfs) {
+    return std::unexpected(rootfs.error());
   }
-  if (error) {
-    return std::unexpected("cannot create " + rootfs.string() + ": " + error.message());
-  }
-  bool ok = copy_with_libraries("/bin/busybox", rootfs, "/bin/busybox");
-  for (const char* applet : {"sh", "ps", "kill", "sleep", "true", "cat", "echo", "ls"}) {
-    fs::create_symlink("busybox", rootfs / "bin" / applet, error);
-  }
-  ok = ok && copy_with_libraries("/bin/bash", rootfs, "/bin/bash");
-  for (const auto& entry : fs::directory_iterator(runtime->programs_, error)) {
-    if (entry.is_regular_file() && ::access(entry.path().c_str(), X_OK) == 0) {
-      ok = ok &&
-           copy_with_libraries(entry.path(), rootfs, "/lab/" + entry.path().filename().string());
-    }
-  }
-  ok = ok && copy_with_libraries(pidone, rootfs, "/pidone");
-  if (!tini.empty()) {
-    runtime->has_tini_ = copy_with_libraries(tini, rootfs, "/tini");
-  }
-  if (!ok) {
-    return std::unexpected("cannot copy the programs into " + rootfs.string());
-  }
+  runtime->has_tini_ = rootfs->has_tini;
   return runtime;
 }
 

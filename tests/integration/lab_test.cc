@@ -62,7 +62,7 @@ TEST_P(LabRuntime, EveryScenarioBehavesAsTheSeedSays) {
   EXPECT_NE(run.out.find("\"verdict\": \"PASS\"\n}"), std::string::npos) << run.out;
 }
 
-INSTANTIATE_TEST_SUITE_P(Runtimes, LabRuntime, ::testing::Values("namespaces", "runc"));
+INSTANTIATE_TEST_SUITE_P(Runtimes, LabRuntime, ::testing::Values("namespaces", "runc", "podman"));
 
 TEST(Lab, GoInitIsRunWhenGoIsInstalled) {
   if (auto reason = pid_namespace_unavailable()) {
