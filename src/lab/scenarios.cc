@@ -175,6 +175,10 @@ void kill_inside(const LabConfig& config, const Subject& s, ScenarioResult& r) {
     const auto after_term = c->exit_within(s.survives_inside_term ? kSurvivalWindow : 5s);
     r.checks.push_back({s.name, "kill 1 (inside)", s.survives_inside_term ? "survives" : "dies",
                         outcome(after_term), !after_term == s.survives_inside_term});
+    if (s.name == "init.sh" && !after_term) {
+      r.tables.push_back("  " + s.name + " after `kill -9 1` and `kill 1` from inside:\n" +
+                         ps_table(c->processes()));
+    }
   }
   c->stop();
 }
@@ -336,6 +340,8 @@ ScenarioResult run_zombies(const LabConfig& config) {
     r.checks.push_back({"app-test", "start", "starts", "did not start", false});
     return r;
   }
+  r.tables.push_back("  app-test " + n + " as PID 1, its children still sleeping:\n" +
+                     ps_table(c->processes(), 4));
   within(std::chrono::seconds(config.child_seconds + 60),
          [&] { return count_if_state(c->processes(), 'Z', 1) >= config.zombies; });
   const auto table = c->processes();
@@ -343,7 +349,7 @@ ScenarioResult run_zombies(const LabConfig& config) {
   r.tables.push_back("  app-test " + n + " as PID 1, after its children exited:\n" +
                      ps_table(table));
   r.checks.push_back({"app-test", "children exit, parent never waits", n + " zombies",
-                      std::to_string(zombies) + " zombies, parent PID 1",
+                      std::to_string(zombies) + " zombies, parent PID 1 (" + c->pid1_name() + ")",
                       zombies == config.zombies});
   r.explanations.push_back(
       "Each child finished (do_exit) and became EXIT_ZOMBIE: memory and files freed, the PID "
