@@ -8,6 +8,8 @@
 #include <cstring>
 #include <fstream>
 
+#include "proc/pids_cgroup.h"
+
 namespace pidone::lab {
 namespace {
 
@@ -78,22 +80,12 @@ std::string PidsCgroup::usage() const {
 }
 
 std::string pids_usage_at(const std::string& cgroup) {
-  return read_line(cgroup + "/pids.current") + "/" + read_line(cgroup + "/pids.max");
-}
-
-std::string pids_cgroup_of(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/cgroup");
-  std::string found;
-  for (std::string line; std::getline(in, line);) {
-    const auto v1 = line.find(":pids:");
-    if (v1 != std::string::npos) {
-      return "/sys/fs/cgroup/pids" + line.substr(v1 + 6);
-    }
-    if (line.starts_with("0::") && exists("/sys/fs/cgroup" + line.substr(3) + "/pids.max")) {
-      found = "/sys/fs/cgroup" + line.substr(3);
-    }
+  const auto counters = proc::read_pids_counters(cgroup);
+  if (!counters) {
+    return "";
   }
-  return found;
+  return std::to_string(counters->current) + "/" +
+         (counters->max < 0 ? std::string("max") : std::to_string(counters->max));
 }
 
 }  // namespace pidone::lab

@@ -28,9 +28,7 @@ class PidsCgroup {
   std::string path_;  // empty once moved from
 };
 
-// The pids cgroup folder of a running process (v1 pids controller, else v2), or "".
-[[nodiscard]] std::string pids_cgroup_of(pid_t pid);
-// "pids.current/pids.max" of a cgroup folder.
+// "pids.current/pids.max" of a cgroup folder ("20/20", "3/max").
 [[nodiscard]] std::string pids_usage_at(const std::string& cgroup);
 
 }  // namespace pidone::lab

@@ -10,6 +10,7 @@
 #include "lab/report.h"
 #include "lab/rootfs.h"
 #include "nsrun/launch.h"
+#include "proc/pids_cgroup.h"
 
 namespace fs = std::filesystem;
 
@@ -40,7 +41,7 @@ class PodmanContainer : public Container {
         pid_(pid),
         logs_(std::move(logs)),
         waiter_(std::move(waiter)),
-        pids_cgroup_(pids_cgroup_of(pid)) {}
+        pids_cgroup_(proc::pids_cgroup_of(pid)) {}
   ~PodmanContainer() override { stop(); }
 
   [[nodiscard]] pid_t host_pid() const override { return pid_; }

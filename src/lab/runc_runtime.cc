@@ -14,6 +14,7 @@
 #include "lab/report.h"
 #include "lab/rootfs.h"
 #include "nsrun/launch.h"
+#include "proc/pids_cgroup.h"
 #include "proc/process_table.h"
 
 namespace fs = std::filesystem;
@@ -84,7 +85,7 @@ class RuncContainer : public Container {
         bundle_(std::move(bundle)),
         runc_(std::move(runc)),
         pid_(pid) {
-    pids_cgroup_ = pids_cgroup_of(pid_);  // found now: it is gone with the container
+    pids_cgroup_ = proc::pids_cgroup_of(pid_);  // found now: it is gone with the container
   }
   ~RuncContainer() override { stop(); }
 

@@ -133,6 +133,7 @@ std::expected<Launched, std::string> Launched::start(const LaunchSpec& spec) {
   Launched launched;
   launched.pid_ = static_cast<pid_t>(pid);
   launched.reaped_ = false;
+  launched.own_namespace_ = spec.pid_namespace;
   if (spec.pty) {
     ::close(slave);
     launched.out_ = LineReader(sys::UniqueFd(master));
@@ -153,8 +154,13 @@ Launched::~Launched() {
   // kill them first and give pidone (still alive, still reaping) a bounded moment to reap them,
   // so nothing is orphaned to the host's init.
   const auto deadline = Clock::now() + 5s;
-  for (auto left = proc::descendants_of(proc::scan_processes(), pid_); !left.empty();
-       left = proc::descendants_of(proc::scan_processes(), pid_)) {
+  auto alive_below = [this] {
+    auto below = proc::descendants_of(proc::scan_processes(), pid_);
+    std::erase_if(below, [](const proc::ProcStat& p) { return p.state == 'Z'; });
+    return below;
+  };
+  for (auto left = own_namespace_ ? decltype(alive_below()){} : alive_below(); !left.empty();
+       left = alive_below()) {
     for (const auto& process : left) {
       ::kill(process.pid, SIGKILL);
     }

@@ -37,6 +37,7 @@ class Launched {
   Launched(Launched&& other) noexcept
       : pid_(std::exchange(other.pid_, -1)),
         reaped_(std::exchange(other.reaped_, true)),
+        own_namespace_(other.own_namespace_),
         out_(std::move(other.out_)),
         err_(std::move(other.err_)) {}
   Launched& operator=(Launched&&) = delete;
@@ -58,6 +59,7 @@ class Launched {
   Launched() = default;
   pid_t pid_ = -1;
   bool reaped_ = true;
+  bool own_namespace_ = false;  // PID 1 of a new namespace: its death ends everything below
   LineReader out_;
   LineReader err_;
 };
