@@ -1,33 +1,26 @@
-// pidone: parse, start, run. Everything else lives in the library the tests link.
+// pidone (or tini, docker-init, dumb-init, catatonit, by argv[0]): parse, start, run.
+// Everything else lives in the library the tests link.
 #include <unistd.h>
 
 #include <cstdio>
 #include <span>
 
-#include "pidone/cli.h"
 #include "pidone/log.h"
+#include "pidone/personality.h"
 #include "pidone/supervisor.h"
-#include "sys/wait_status.h"
 
 int main(int argc, char** argv) {
   using namespace pidone;
   const std::span<const char* const> args(const_cast<const char* const*>(argv) + 1,
                                           static_cast<std::size_t>(argc > 0 ? argc - 1 : 0));
-  auto parsed = parse_command_line(args, process_environment());
-  if (!parsed) {
-    std::fprintf(stderr, "pidone: %s (see 'pidone --help')\n", parsed.error().c_str());
-    return sys::kExitUsage;
+  Invocation invocation = parse_invocation(personality_from_argv0(argc > 0 ? argv[0] : nullptr),
+                                           args, process_environment());
+  if (invocation.kind != Invocation::Kind::kRun) {
+    std::fputs(invocation.text.c_str(), invocation.to_stderr ? stderr : stdout);
+    return invocation.exit_code;
   }
-  if (parsed->action == CliAction::kHelp) {
-    std::fputs(usage_text().c_str(), stdout);
-    return 0;
-  }
-  if (parsed->action == CliAction::kVersion) {
-    std::printf("pidone %s\n", PIDONE_VERSION);
-    return 0;
-  }
-  const Log log(parsed->options.verbosity);
-  Supervisor supervisor(std::move(parsed->options), log);
+  const Log log(invocation.options.verbosity, invocation.options.log_prefix);
+  Supervisor supervisor(std::move(invocation.options), log);
   if (auto started = supervisor.start(); !started) {
     return started.error();
   }

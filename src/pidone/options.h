@@ -27,6 +27,16 @@ struct Options {
   std::array<int, 256> exit_code_map = identity_exit_map();  // --remap-exit
   std::array<int, 65> signal_map = identity_signal_map();    // --rewrite; 0 drops the signal
 
+  // What the drop-in personalities (tini, dumb-init, catatonit) change; pidone's defaults here.
+  const char* log_prefix = "pidone";     // "tini", "dumb-init", "catatonit"
+  bool become_subreaper = true;          // tini: only with -s or TINI_SUBREAPER
+  bool warn_not_subreaper = false;       // tini's warning when neither PID 1 nor subreaper
+  bool new_session = false;              // dumb-init: the child leads a new session
+  bool pause = false;                    // catatonit -P: no child; wait for SIGINT/SIGTERM
+  bool warn_on_reap = false;             // tini -w: a warning for each reaped zombie
+  bool stop_with_child = false;          // dumb-init: stop itself after forwarding TSTP/TTIN/TTOU
+  std::optional<int> exec_failure_exit;  // dumb-init 2, catatonit 1; default 126/127
+
   static constexpr std::array<int, 256> identity_exit_map() {
     std::array<int, 256> map{};
     for (int i = 0; i < 256; ++i) {

@@ -2,6 +2,7 @@
 
 #include <poll.h>
 #include <signal.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <unistd.h>
 
@@ -49,7 +50,16 @@ std::expected<void, int> Supervisor::start() {
     scope_ = Scope::kDescendants;
     // Orphans below us are then reparented to us, not to the real init: reaping and the drain
     // work the same as when we are PID 1.
-    if (::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0) {
+    if (!options_.become_subreaper) {
+      if (options_.warn_not_subreaper) {  // tini's words, under its name
+        log_.write(Level::kWarn,
+                   "Tini is not running as PID 1 and isn't registered as a child subreaper. "
+                   "Zombie processes will not be re-parented to Tini, so zombie reaping won't "
+                   "work. To fix the problem, use the -s option or set the environment "
+                   "variable TINI_SUBREAPER to register Tini as a child subreaper, or run Tini "
+                   "as PID 1.");
+      }
+    } else if (::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0) {
       log_.write(Level::kWarn, "not PID 1, and cannot become a child subreaper: %s",
                  std::strerror(errno));
     } else {
@@ -83,10 +93,26 @@ std::expected<void, int> Supervisor::start() {
     }
   }
 
+  if (options_.pause) {
+    log_.write(Level::kInfo, "pause mode: no child; SIGINT or SIGTERM ends it");
+    return {};
+  }
   sys::SpawnRequest request;
   request.argv = options_.command;
   request.new_process_group = options_.signal_target == SignalTarget::kGroup;
-  if (owns_foreground_terminal()) {
+  request.new_session = options_.new_session;
+  const bool terminal = owns_foreground_terminal();
+  if (terminal && options_.new_session) {
+    // dumb-init's way: give up the terminal so the child's new session can take it. If we led
+    // the session, the kernel then sends our group SIGHUP and SIGCONT: those are not the
+    // child's to receive.
+    const bool leader = ::getsid(0) == self_;
+    if (::ioctl(STDIN_FILENO, TIOCNOTTY) == 0 && leader) {
+      ignore_hangup_ = 1;
+      ignore_continue_ = 1;
+    }
+    request.controlling_tty = STDIN_FILENO;
+  } else if (terminal) {
     request.new_process_group = true;
     request.foreground_tty = STDIN_FILENO;
   }
@@ -98,7 +124,8 @@ std::expected<void, int> Supervisor::start() {
         std::strcmp(failure.error.operation, "execvp") == 0) {
       log_.write(Level::kError, "cannot run '%s': %s", options_.command.front().c_str(),
                  std::strerror(err));
-      return std::unexpected(sys::exit_code_for_exec_errno(err));
+      return std::unexpected(
+          options_.exec_failure_exit.value_or(sys::exit_code_for_exec_errno(err)));
     }
     log_.write(Level::kError, "fatal: cannot start '%s': %s", options_.command.front().c_str(),
                failure.error.to_string().c_str());
@@ -165,9 +192,26 @@ void Supervisor::handle_signal(const signalfd_siginfo& info) {
   if (sig == SIGPIPE && static_cast<pid_t>(info.ssi_pid) == self_) {
     return;
   }
+  if ((sig == SIGHUP && ignore_hangup_ > 0) || (sig == SIGCONT && ignore_continue_ > 0)) {
+    --(sig == SIGHUP ? ignore_hangup_ : ignore_continue_);
+    log_.write(Level::kDebug, "%s from giving up the terminal: not forwarded",
+               signal_name(sig).c_str());
+    return;
+  }
   if (state_ != State::kRunning) {
     log_.write(Level::kDebug, "%s received while draining: not forwarded",
                signal_name(sig).c_str());
+    return;
+  }
+  if (options_.pause) {
+    // catatonit -P: there is no child; SIGINT and SIGTERM end the pause, the rest do nothing.
+    if (sig == SIGINT || sig == SIGTERM) {
+      child_exit_ = sys::ChildExit{0, false, 0};
+      begin_drain();
+      if (no_children_) {
+        state_ = State::kDone;
+      }
+    }
     return;
   }
   if (is_stop_signal(sig) && options_.stop_timeout_ms && !stop_deadline_) {
@@ -198,9 +242,20 @@ void Supervisor::forward_to_child(int sig, const signalfd_siginfo& info) {
                options_.signal_target == SignalTarget::kGroup ? "group" : "child", child_pid_);
   }
   send_to_child(target_sig, with_value);
+  // dumb-init stops itself along with the child, so a shell above sees the job stopped. (As
+  // PID 1 the kernel ignores this, as it does for dumb-init.)
+  if (options_.stop_with_child &&
+      (target_sig == SIGTSTP || target_sig == SIGTTIN || target_sig == SIGTTOU)) {
+    (void)::raise(SIGSTOP);
+  }
 }
 
 void Supervisor::send_to_child(int sig, const siginfo_t* queued) {
+  // Only ever a real child: kill(0) is our own process group and kill(-1) everyone we may
+  // signal. Without a child (pause mode) there is nothing to send to.
+  if (child_pid_ <= 1 || child_exit_) {
+    return;
+  }
   if (options_.signal_target == SignalTarget::kGroup) {
     if (::kill(-child_pid_, sig) != 0 && errno != ESRCH) {
       log_.write(Level::kWarn, "kill(-%d, %s): %s", child_pid_, signal_name(sig).c_str(),

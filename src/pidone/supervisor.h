@@ -66,6 +66,8 @@ class Supervisor {
   std::optional<sys::Millis> stop_deadline_;  // --stop-timeout after the first stop signal
   std::optional<sys::Millis> kill_deadline_;  // --grace after the drain's SIGTERM
   std::vector<signalfd_siginfo> batch_;       // reused: no allocation per turn
+  int ignore_hangup_ = 0;    // SIGHUPs and SIGCONTs the kernel sent when we gave up the
+  int ignore_continue_ = 0;  // terminal for a new session (dumb-init): not the child's
 };
 
 }  // namespace pidone

@@ -1,6 +1,7 @@
 #include "sys/spawn.h"
 
 #include <fcntl.h>
+#include <sys/ioctl.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
@@ -35,6 +36,10 @@ struct ChildReport {
   if (request.new_session) {
     if (::setsid() < 0) {
       fail(Step::kSetsid, errno);
+    }
+    // As dumb-init: the new session takes the terminal (best effort, as dumb-init's is).
+    if (request.controlling_tty >= 0) {
+      (void)::ioctl(request.controlling_tty, TIOCSCTTY, 0);
     }
   } else if (request.new_process_group) {
     if (::setpgid(0, 0) != 0) {

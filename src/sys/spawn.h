@@ -16,6 +16,7 @@ struct SpawnRequest {
   bool new_process_group = false;  // setpgid(0, 0): the child leads its own group
   bool new_session = false;        // setsid(): the child leads a new session and group
   int foreground_tty = -1;         // >= 0: make the child's group the foreground group there
+  int controlling_tty = -1;        // >= 0 with new_session: make it the session's terminal
 };
 
 // Which side failed. On kChild, `error.operation` names the child's step ("execvp",

@@ -181,3 +181,83 @@ TEST(Cli, UsageListsEveryOptionAndItsEnvironmentRule) {
 
 }  // namespace
 }  // namespace pidone
+
+#include "pidone/personality.h"
+
+namespace pidone {
+namespace {
+
+Invocation as(Personality p, std::vector<const char*> args,
+              std::map<std::string, std::string> env = {}) {
+  return parse_invocation(p, args, [&env](const std::string& name) -> std::optional<std::string> {
+    auto it = env.find(name);
+    return it == env.end() ? std::nullopt : std::optional<std::string>(it->second);
+  });
+}
+
+TEST(Personality, ChosenByTheBasenameOfArgv0) {
+  EXPECT_EQ(personality_from_argv0("/sbin/docker-init"), Personality::kTini);
+  EXPECT_EQ(personality_from_argv0("tini-static"), Personality::kTini);
+  EXPECT_EQ(personality_from_argv0("/usr/bin/dumb-init"), Personality::kDumbInit);
+  EXPECT_EQ(personality_from_argv0("catatonit"), Personality::kCatatonit);
+  EXPECT_EQ(personality_from_argv0("/pidone"), Personality::kPidone);
+  EXPECT_EQ(personality_from_argv0(nullptr), Personality::kPidone);
+}
+
+TEST(Personality, TiniOptionsAndEnvironment) {
+  auto inv = as(Personality::kTini, {"-s", "-g", "-vv", "-e", "143", "-p", "SIGKILL", "--", "x"});
+  ASSERT_EQ(inv.kind, Invocation::Kind::kRun) << inv.text;
+  EXPECT_TRUE(inv.options.become_subreaper);
+  EXPECT_EQ(inv.options.signal_target, SignalTarget::kGroup);
+  EXPECT_EQ(inv.options.verbosity, 3);
+  EXPECT_EQ(inv.options.exit_code_map[143], 0);
+  EXPECT_EQ(inv.options.pdeathsig, SIGKILL);
+  EXPECT_EQ(inv.options.command, (std::vector<std::string>{"x"}));
+  auto env =
+      as(Personality::kTini, {"x"}, {{"TINI_SUBREAPER", ""}, {"TINI_KILL_PROCESS_GROUP", "1"}});
+  EXPECT_TRUE(env.options.become_subreaper);
+  EXPECT_EQ(env.options.signal_target, SignalTarget::kGroup);
+  EXPECT_FALSE(as(Personality::kTini, {"x"}).options.become_subreaper);
+}
+
+TEST(Personality, TiniBadInputExits1) {
+  for (auto args : std::vector<std::vector<const char*>>{
+           {}, {"-e", "256", "x"}, {"-e"}, {"-p", "NOPE", "x"}, {"-x", "y"}}) {
+    auto inv = as(Personality::kTini, args);
+    EXPECT_EQ(inv.kind, Invocation::Kind::kUsageError);
+    EXPECT_EQ(inv.exit_code, 1);
+  }
+}
+
+TEST(Personality, DumbInitDefaultsToSessionAndGroup) {
+  auto inv = as(Personality::kDumbInit, {"-r", "15:10", "--rewrite=1:0", "cmd", "-c"});
+  ASSERT_EQ(inv.kind, Invocation::Kind::kRun) << inv.text;
+  EXPECT_TRUE(inv.options.new_session);
+  EXPECT_EQ(inv.options.signal_target, SignalTarget::kGroup);
+  EXPECT_EQ(inv.options.signal_map[15], 10);
+  EXPECT_EQ(inv.options.signal_map[1], 0);
+  EXPECT_EQ(inv.options.command, (std::vector<std::string>{"cmd", "-c"}));
+  EXPECT_EQ(inv.options.exec_failure_exit, 2);
+  EXPECT_FALSE(as(Personality::kDumbInit, {"-c", "x"}).options.new_session);
+  EXPECT_FALSE(as(Personality::kDumbInit, {"x"}, {{"DUMB_INIT_SETSID", "0"}}).options.new_session);
+  EXPECT_EQ(as(Personality::kDumbInit, {"--", "x"}).options.command,
+            (std::vector<std::string>{"x"}));
+  EXPECT_EQ(as(Personality::kDumbInit, {"--bogus", "x"}).exit_code, 1);
+  EXPECT_TRUE(as(Personality::kDumbInit, {"--version"}).to_stderr);
+}
+
+TEST(Personality, CatatonitPauseNeedsNoProgram) {
+  auto pause = as(Personality::kCatatonit, {"-P"});
+  ASSERT_EQ(pause.kind, Invocation::Kind::kRun);
+  EXPECT_TRUE(pause.options.pause);
+  EXPECT_EQ(as(Personality::kCatatonit, {}).exit_code, 1);
+  EXPECT_EQ(as(Personality::kCatatonit, {"-g", "x"}).options.signal_target, SignalTarget::kGroup);
+  EXPECT_EQ(as(Personality::kCatatonit, {"x"}).options.exec_failure_exit, 1);
+}
+
+TEST(Personality, PidoneKeepsItsOwnExitCodeForUsageErrors) {
+  EXPECT_EQ(as(Personality::kPidone, {}).exit_code, 2);
+}
+
+}  // namespace
+}  // namespace pidone
