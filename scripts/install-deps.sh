@@ -9,7 +9,7 @@ for group in "${@:-build}"; do
     # golang-go builds the lab's go-init (the seed's Go experiment); tini is the lab's
     # comparison in `stop`; runc, busybox-static and podman make its other runtimes.
     build) want+=(g++ cmake make libgtest-dev libgmock-dev clang-format cppcheck util-linux procps
-                  golang-go tini runc busybox-static podman) ;;
+                  golang-go tini runc busybox-static podman valgrind) ;;
     # The anchors the benchmark compares against, and the tools it measures with.
     bench) want+=(tini dumb-init catatonit libbenchmark-dev) ;;
     *) echo "install-deps: unknown group '$group' (want build, bench)" >&2; exit 2 ;;

@@ -3,6 +3,8 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <cerrno>
+
 #include "proc/process_table.h"
 #include "sys/pid_fd.h"
 
@@ -43,15 +45,18 @@ DrainReport signal_remaining(Scope scope, int sig) {
       continue;
     }
     auto pidfd = sys::PidFd::open(process.pid);
-    if (!pidfd) {
+    if (!pidfd && pidfd.error().code == ESRCH) {
       continue;  // gone already
     }
-    // The pidfd now names one process for good; make sure it is the one we listed.
+    // The process must still be the one we listed (same start time). With a pidfd that check
+    // pins it for good; without one (a kernel before 5.3, or a seccomp profile that refuses
+    // pidfd_open) kill() is the best there is, right after the check.
     const auto now = proc::read_stat(process.pid);
     if (!now || now->start_time != process.start_time) {
       continue;
     }
-    if (pidfd->send_signal(sig)) {
+    const bool sent = pidfd ? pidfd->send_signal(sig).has_value() : ::kill(process.pid, sig) == 0;
+    if (sent) {
       ++report.signalled;
       report.who.push_back(process);
     }

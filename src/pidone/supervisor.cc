@@ -221,7 +221,13 @@ void Supervisor::handle_signal(const signalfd_siginfo& info) {
 }
 
 void Supervisor::forward_to_child(int sig, const signalfd_siginfo& info) {
-  const int target_sig = options_.signal_map[static_cast<std::size_t>(sig)];
+  int target_sig = options_.signal_map[static_cast<std::size_t>(sig)];
+  // dumb-init (setsid mode) stops the child's whole group with SIGSTOP for any of the three
+  // job-control stops, then stops itself: a shell above then sees the job stopped.
+  const bool job_stop = target_sig == SIGTSTP || target_sig == SIGTTIN || target_sig == SIGTTOU;
+  if (options_.stop_with_child && job_stop) {
+    target_sig = SIGSTOP;
+  }
   if (target_sig == 0) {
     log_.write(Level::kDebug, "%s dropped (--rewrite)", signal_name(sig).c_str());
     return;
@@ -242,10 +248,8 @@ void Supervisor::forward_to_child(int sig, const signalfd_siginfo& info) {
                options_.signal_target == SignalTarget::kGroup ? "group" : "child", child_pid_);
   }
   send_to_child(target_sig, with_value);
-  // dumb-init stops itself along with the child, so a shell above sees the job stopped. (As
-  // PID 1 the kernel ignores this, as it does for dumb-init.)
-  if (options_.stop_with_child &&
-      (target_sig == SIGTSTP || target_sig == SIGTTIN || target_sig == SIGTTOU)) {
+  // (As PID 1 the kernel ignores this SIGSTOP to itself, as it does for dumb-init.)
+  if (options_.stop_with_child && job_stop) {
     (void)::raise(SIGSTOP);
   }
 }

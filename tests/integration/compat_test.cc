@@ -203,6 +203,59 @@ TEST(CompatDumbInit, SessionModesAndRewrite) {
             received(kDumbInit.original, {"-r", "15:10", "-r", "1:0"}));
 }
 
+// On a terminal dumb-init gives the tty up (TIOCNOTTY) so the child's new session takes it;
+// the SIGHUP and SIGCONT the kernel then sends dumb-init are not passed on.
+TEST(CompatDumbInit, OnATerminalTheChildsSessionTakesIt) {
+  SKIP_WITHOUT(kDumbInit);
+  auto state_on_pty = [](const std::string& binary) {
+    LaunchSpec spec;
+    spec.pty = true;
+    spec.argv = {binary, "--", testkid_path(), "state"};
+    auto init = Launched::start(spec);
+    if (!init) {
+      return std::string("did not start");
+    }
+    auto line = init->out().wait_for("state ");
+    (void)init->wait_exit();
+    if (!line) {
+      return std::string("no state line: ") + init->out().seen();
+    }
+    return line->substr(line->find("state "), line->find(" sigblk") - line->find("state "));
+  };
+  const std::string mine = state_on_pty(ours(kDumbInit));
+  EXPECT_EQ(mine, state_on_pty(kDumbInit.original));
+  EXPECT_NE(mine.find("pid=2 pgid=2 sid=2 tpgid=2"), std::string::npos) << mine;
+}
+
+// Not PID 1, in setsid mode: SIGTSTP becomes SIGSTOP for the child's group, then dumb-init
+// stops itself, so a shell above sees the job stopped.
+TEST(CompatDumbInit, StopsWithTheChildOnSigtstp) {
+  SKIP_WITHOUT(kDumbInit);
+  for (const std::string& binary : {ours(kDumbInit), std::string(kDumbInit.original)}) {
+    LaunchSpec spec;
+    spec.pid_namespace = false;
+    spec.argv = {binary, "--", testkid_path(), "signals"};
+    PIDONE_LAUNCH_OR_SKIP(init, spec);
+    ASSERT_TRUE(init.out().wait_for("ready")) << binary;
+    const pid_t child = pid_from_line(init.out().seen().substr(init.out().seen().find("ready")));
+    init.send(SIGTSTP);
+    auto stopped = [](pid_t pid) {
+      return eventually(
+          [pid] {
+            auto stat = proc::read_stat(pid);
+            return stat && stat->state == 'T';
+          },
+          10s);
+    };
+    EXPECT_TRUE(stopped(child)) << binary << ": the child was not stopped";
+    EXPECT_TRUE(stopped(init.pid())) << binary << " did not stop itself";
+    init.send(SIGCONT);
+    ::kill(child, SIGCONT);
+    init.send(SIGTERM);
+    EXPECT_TRUE(init.wait_exit().has_value()) << binary;
+  }
+}
+
 TEST(CompatCatatonit, PauseModeEndsOnSigterm) {
   SKIP_WITHOUT(kCatatonit);
   if (auto reason = pid_namespace_unavailable()) {
