@@ -4,7 +4,7 @@ JOBS ?= $(shell nproc)
 CMAKE ?= cmake
 CTEST ?= ctest
 
-.PHONY: all deps build test test-asan asan install demo bench format format-check lint clean
+.PHONY: all deps build test test-asan asan install demo bench fuzz format format-check lint clean
 
 all: build
 
@@ -34,6 +34,11 @@ demo: build
 bench: build
 	@scripts/install-deps.sh bench
 	@bench/run.sh build/release
+
+# libFuzzer targets (clang 16), FUZZ_SECONDS each (default 30).
+fuzz:
+	@scripts/install-deps.sh fuzz
+	@scripts/fuzz.sh
 
 format:
 	@git ls-files --cached --others --exclude-standard '*.cc' '*.h' | xargs clang-format -i

@@ -12,7 +12,9 @@ for group in "${@:-build}"; do
                   golang-go tini runc busybox-static podman valgrind) ;;
     # The anchors the benchmark compares against, and the tools it measures with.
     bench) want+=(tini dumb-init catatonit libbenchmark-dev) ;;
-    *) echo "install-deps: unknown group '$group' (want build, bench)" >&2; exit 2 ;;
+    # clang 16 with its libFuzzer runtime (clang 14 cannot build std::expected code).
+    fuzz) want+=(clang-16 libclang-rt-16-dev) ;;
+    *) echo "install-deps: unknown group '$group' (want build, bench, fuzz)" >&2; exit 2 ;;
   esac
 done
 

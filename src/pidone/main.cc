@@ -1,5 +1,6 @@
 // pidone (or tini, docker-init, dumb-init, catatonit, by argv[0]): parse, start, run.
 // Everything else lives in the library the tests link.
+#include <signal.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -11,6 +12,9 @@
 
 int main(int argc, char** argv) {
   using namespace pidone;
+  // A usage message to a closed stderr must not end pidone by SIGPIPE. (The child's
+  // dispositions are reset to the default before it runs.)
+  ::signal(SIGPIPE, SIG_IGN);
   const std::span<const char* const> args(const_cast<const char* const*>(argv) + 1,
                                           static_cast<std::size_t>(argc > 0 ? argc - 1 : 0));
   Invocation invocation = parse_invocation(personality_from_argv0(argc > 0 ? argv[0] : nullptr),

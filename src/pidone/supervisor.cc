@@ -43,6 +43,21 @@ Supervisor::Supervisor(Options options, const Log& log) : options_(std::move(opt
 }
 
 std::expected<void, int> Supervisor::start() {
+  // Block first, before anything else (a log line to a closed stderr raises SIGPIPE), and fork
+  // later: a signal that arrives while the child starts waits in the signalfd and is
+  // forwarded once the child has exec'd.
+  const sys::SignalSet handled = handled_signals();
+  if (auto mask = sys::set_signal_mask(handled); !mask) {
+    log_.write(Level::kError, "fatal: %s", mask.error().to_string().c_str());
+    return std::unexpected(sys::kExitInitFailed);
+  }
+  auto signals = sys::SignalFd::open(handled);
+  if (!signals) {
+    log_.write(Level::kError, "fatal: %s", signals.error().to_string().c_str());
+    return std::unexpected(sys::kExitInitFailed);
+  }
+  signals_ = std::move(*signals);
+
   self_ = ::getpid();
   if (self_ == 1) {
     scope_ = Scope::kNamespace;
@@ -66,20 +81,6 @@ std::expected<void, int> Supervisor::start() {
       log_.write(Level::kInfo, "not PID 1 (pid %d): registered as a child subreaper", self_);
     }
   }
-
-  // Block first, fork later: a signal that arrives while the child starts waits in the
-  // signalfd and is forwarded once the child has exec'd.
-  const sys::SignalSet handled = handled_signals();
-  if (auto mask = sys::set_signal_mask(handled); !mask) {
-    log_.write(Level::kError, "fatal: %s", mask.error().to_string().c_str());
-    return std::unexpected(sys::kExitInitFailed);
-  }
-  auto signals = sys::SignalFd::open(handled);
-  if (!signals) {
-    log_.write(Level::kError, "fatal: %s", signals.error().to_string().c_str());
-    return std::unexpected(sys::kExitInitFailed);
-  }
-  signals_ = std::move(*signals);
 
   if (options_.pdeathsig != 0) {
     const pid_t parent = ::getppid();

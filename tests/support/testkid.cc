@@ -15,6 +15,8 @@
 //                                    orphaned and die at once; print "released N"; then wait
 //                                    as `signals` does. With hold the parent prints "holding
 //                                    PID" and waits until someone kills it.
+//   testkid orphan-rounds R N        R rounds of `orphans N`, printing "round K" after each;
+//                                    then waits as `signals` does.
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -240,6 +242,36 @@ int main(int argc, char** argv) {
   }
   if (mode == "tree" && argc > 3) {
     return tree(parse_int(argv[2]), argv[3], argc > 4 ? argv[4] : nullptr);
+  }
+  if (mode == "orphan-rounds" && argc > 3) {
+    // R rounds of N orphans each, one after the other; "round K" after each is released.
+    const int rounds = parse_int(argv[2]);
+    for (int round = 1; round <= rounds; ++round) {
+      const pid_t middle = ::fork();
+      if (middle == 0) {
+        std::array<int, 2> hold{};
+        if (::pipe(hold.data()) != 0) {
+          ::_exit(98);
+        }
+        for (int i = 0; i < parse_int(argv[3]); ++i) {
+          const pid_t pid = ::fork();
+          if (pid == 0) {
+            ::close(hold[1]);
+            char byte = 0;
+            (void)!::read(hold[0], &byte, 1);
+            ::_exit(0);
+          }
+          if (pid < 0) {
+            ::_exit(95);
+          }
+        }
+        ::_exit(0);
+      }
+      int status = 0;
+      ::waitpid(middle, &status, 0);
+      say("round " + std::to_string(round));
+    }
+    return report_signals(SIGTERM);
   }
   if (mode == "orphans" && argc > 2) {
     return orphans(parse_int(argv[2]), argc > 3 && std::string(argv[3]) == "hold");
