@@ -9,7 +9,7 @@ for group in "${@:-build}"; do
     # golang-go builds the lab's go-init (the seed's Go experiment); tini is the lab's
     # comparison in `stop`; runc, busybox-static and podman make its other runtimes.
     build) want+=(g++ cmake make libgtest-dev libgmock-dev clang-format cppcheck util-linux procps
-                  golang-go tini runc busybox-static podman valgrind) ;;
+                  golang-go tini runc busybox-static podman valgrind strace) ;;
     # The anchors the benchmark compares against, and the tools it measures with.
     bench) want+=(tini dumb-init catatonit libbenchmark-dev) ;;
     # clang 16 with its libFuzzer runtime (clang 14 cannot build std::expected code).

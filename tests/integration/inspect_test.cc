@@ -140,6 +140,45 @@ TEST(Inspect, InsideTheContainerItReadsItsOwnNamespace) {
   EXPECT_TRUE(has(out, "0 warnings")) << out;
 }
 
+// pidone-inspect only reads: no signal sent, no namespace entered, nothing traced, no file
+// opened for writing, while it inspects a namespace with zombies.
+TEST(Inspect, OnlyReads) {
+  if (::access("/usr/bin/strace", X_OK) != 0) {
+    GTEST_SKIP() << "strace is not installed";
+  }
+  LaunchSpec spec;
+  spec.argv = {lab_program("app-test"), "5", "--sleep", "0"};
+  PIDONE_LAUNCH_OR_SKIP(init, spec);
+  ASSERT_TRUE(eventually([&] { return count_state(processes_in(init), 'Z') == 5; }, 20s));
+  LaunchSpec traced;
+  traced.pid_namespace = false;
+  traced.argv = {"/usr/bin/strace",
+                 "-f",
+                 "-e",
+                 "trace=kill,tkill,tgkill,pidfd_send_signal,rt_sigqueueinfo,rt_tgsigqueueinfo,"
+                 "setns,unshare,ptrace,process_vm_writev,openat,open,creat,unlink,unlinkat,"
+                 "rename,mkdir,rmdir",
+                 inspect_path(),
+                 "--pid",
+                 std::to_string(init.pid()),
+                 "--all"};
+  auto run = Launched::start(traced);
+  ASSERT_TRUE(run) << run.error();
+  const std::string out = run->out().read_rest(30s);
+  const std::string trace = run->err().read_rest(5s);
+  EXPECT_EQ(run->wait_exit(30s), 1);  // the zombies are a warning
+  EXPECT_NE(out.find("5 zombies"), std::string::npos) << out;
+  for (const char* call :
+       {"kill(", "tkill(", "tgkill(", "pidfd_send_signal(", "sigqueueinfo(", "setns(", "unshare(",
+        "ptrace(", "process_vm_writev(", "creat(", "unlink", "rename(", "mkdir(", "rmdir("}) {
+    EXPECT_EQ(trace.find(call), std::string::npos) << call << "\n" << trace;
+  }
+  for (const char* flag : {"O_WRONLY", "O_RDWR", "O_CREAT", "O_TRUNC", "O_APPEND"}) {
+    EXPECT_EQ(trace.find(flag), std::string::npos) << flag << "\n" << trace;
+  }
+  EXPECT_NE(trace.find("openat("), std::string::npos) << "the trace saw nothing: " << trace;
+}
+
 TEST(Inspect, UsageErrorsAndNothingToInspect) {
   EXPECT_EQ(inspect({"--bogus"}).code, 2);
   EXPECT_EQ(inspect({"--pid"}).code, 2);

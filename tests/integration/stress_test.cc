@@ -214,6 +214,14 @@ TEST(Faults, LoggingToAClosedPipeDoesNotKillPidone) {
   EXPECT_EQ(WEXITSTATUS(status), 5);
 }
 
+TEST(Faults, AChildClosingItsStdioDoesNotAffectPidone) {
+  PIDONE_LAUNCH_OR_SKIP(init,
+                        pidone_running({"-vv"}, {"/bin/sh", "-c", "exec 0<&- 1>&- 2>&-; exit 4"}));
+  EXPECT_EQ(init.wait_exit(), 4);
+  // pidone's own stderr is untouched: its last log line is still there.
+  EXPECT_NE(init.err().read_rest().find("exited with 4"), std::string::npos);
+}
+
 TEST(Faults, ForkBombInAPidsCgroupIsDrainedWithinTheGrace) {
   auto cgroup = lab::PidsCgroup::create(40);
   if (!cgroup) {
