@@ -7,9 +7,12 @@
 #include <map>
 
 #include "pidone/signal_names.h"
+#include "text/json.h"
 
 namespace pidone::inspect {
 namespace {
+
+using text::json_string;
 
 bool has(std::uint64_t mask, int sig) {
   return (mask >> (sig - 1)) & 1U;
@@ -25,25 +28,6 @@ std::string seconds_text(double seconds) {
     std::snprintf(text, sizeof(text), "%.1fh", seconds / 3600);
   }
   return text;
-}
-
-std::string json_string(const std::string& text) {
-  std::string out = "\"";
-  for (const char c : text) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (c == '\n') {
-      out += "\\n";
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      char escaped[8];
-      std::snprintf(escaped, sizeof(escaped), "\\u%04x", c);
-      out += escaped;
-    } else {
-      out += c;
-    }
-  }
-  return out + "\"";
 }
 
 std::string json_signal_list(std::uint64_t mask) {

@@ -7,15 +7,18 @@
 #include <fstream>
 
 #include "lab/pids_cgroup.h"
-#include "lab/report.h"
 #include "lab/rootfs.h"
 #include "nsrun/launch.h"
 #include "proc/pids_cgroup.h"
+#include "text/json.h"
 
 namespace fs = std::filesystem;
 
 namespace pidone::lab {
 namespace {
+
+using text::json_list;
+using text::json_string;
 
 // A long-running helper command (`podman logs -f`, `podman wait`), its output read as lines.
 std::optional<nsrun::Launched> follow(const std::vector<std::string>& argv) {
@@ -130,11 +133,9 @@ std::expected<std::unique_ptr<PodmanRuntime>, std::string> PodmanRuntime::create
     return std::unexpected(cli + " is not usable here (`" + cli + " version` failed" +
                            (cli == "docker" ? ": no docker engine?" : "") + ")");
   }
-  auto rootfs = build_rootfs(base + "/rootfs", runtime->programs_, pidone, tini);
-  if (!rootfs) {
-    return std::unexpected(rootfs.error());
+  if (auto built = runtime->build_rootfs(pidone, tini); !built) {
+    return std::unexpected(built.error());
   }
-  runtime->has_tini_ = rootfs->has_tini;
   {
     // The seed's `make image`, for all its experiments at once.
     std::ofstream containerfile(base + "/Containerfile");
@@ -154,18 +155,11 @@ PodmanRuntime::~PodmanRuntime() {
   if (!image_.empty()) {
     (void)run_command(command({"rmi", "-f", image_}), 60s);
   }
-  std::error_code ignored;
-  fs::remove_all(base_, ignored);
-}
-
-bool PodmanRuntime::has_program(const std::string& name) const {
-  return fs::exists(fs::path(base_) / "rootfs/lab" / name);
 }
 
 std::expected<std::unique_ptr<Container>, std::string> PodmanRuntime::start(
     const Workload& workload, std::vector<std::string>* log) {
-  const std::string name =
-      "pidone-lab-" + std::to_string(::getpid()) + "-" + std::to_string(++started_);
+  const std::string name = next_name();
   std::vector<std::string> run =
       command({"run", "-d", "--name", name, "--network", "none", "--ulimit", "nofile=1024:1024",
                "--ulimit", "nproc=4096:4096"});

@@ -7,11 +7,11 @@
 // higher than the host's. docker takes the same commands where an engine runs.
 #pragma once
 
-#include "lab/container.h"
+#include "lab/rootfs.h"
 
 namespace pidone::lab {
 
-class PodmanRuntime : public Runtime {
+class PodmanRuntime : public RootfsRuntime {
  public:
   // `cli`: "podman" or "docker". Error: a one-line reason (not installed, no engine, the image
   // would not build).
@@ -22,28 +22,15 @@ class PodmanRuntime : public Runtime {
   [[nodiscard]] const char* name() const override { return cli_.c_str(); }
   std::expected<std::unique_ptr<Container>, std::string> start(
       const Workload& workload, std::vector<std::string>* log) override;
-  [[nodiscard]] std::string program(const std::string& name) const override {
-    return "/lab/" + name;
-  }
-  [[nodiscard]] std::string pidone() const override { return "/pidone"; }
-  [[nodiscard]] std::string tini() const override { return has_tini_ ? "/tini" : ""; }
-  [[nodiscard]] bool has_program(const std::string& name) const override;
-  [[nodiscard]] std::string host_program(const std::string& name) const override {
-    return programs_ + "/" + name;
-  }
 
  private:
   PodmanRuntime(std::string cli, std::string programs, std::string base)
-      : cli_(std::move(cli)), programs_(std::move(programs)), base_(std::move(base)) {}
+      : RootfsRuntime(std::move(programs), std::move(base)), cli_(std::move(cli)) {}
   // The CLI and its global options: `podman --runtime runc`, or `docker`.
   [[nodiscard]] std::vector<std::string> command(std::vector<std::string> args) const;
 
   std::string cli_;
-  std::string programs_;
-  std::string base_;   // scratch folder: the build context
   std::string image_;  // localhost/pidone-lab:PID
-  bool has_tini_ = false;
-  int started_ = 0;
 };
 
 }  // namespace pidone::lab

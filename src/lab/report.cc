@@ -2,7 +2,12 @@
 
 #include <cstdio>
 
+#include "text/json.h"
+
 namespace pidone::lab {
+
+using text::json_list;
+using text::json_string;
 
 bool ScenarioResult::passed() const {
   if (!skipped.empty() || checks.empty()) {
@@ -53,43 +58,6 @@ std::string render_text(const ScenarioResult& result) {
     }
   }
   return text + "\nverdict: " + result.verdict() + "\n\n";
-}
-
-std::string json_string(const std::string& text) {
-  std::string out = "\"";
-  for (const char c : text) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char escaped[8];
-          std::snprintf(escaped, sizeof(escaped), "\\u%04x", c);
-          out += escaped;
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out + "\"";
-}
-
-std::string json_list(const std::vector<std::string>& items) {
-  std::string out = "[";
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    out += (i > 0 ? ", " : "") + json_string(items[i]);
-  }
-  return out + "]";
 }
 
 std::string render_json(const std::vector<ScenarioResult>& results) {

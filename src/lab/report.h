@@ -31,9 +31,4 @@ struct ScenarioResult {
 [[nodiscard]] std::string render_text(const ScenarioResult& result);
 [[nodiscard]] std::string render_json(const std::vector<ScenarioResult>& results);
 
-// Escapes a string for JSON (quotes included).
-[[nodiscard]] std::string json_string(const std::string& text);
-// ["a", "b"], each escaped.
-[[nodiscard]] std::string json_list(const std::vector<std::string>& items);
-
 }  // namespace pidone::lab

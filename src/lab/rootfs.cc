@@ -70,4 +70,27 @@ std::expected<Rootfs, std::string> build_rootfs(const std::string& path,
   return result;
 }
 
+RootfsRuntime::~RootfsRuntime() {
+  std::error_code ignored;
+  fs::remove_all(base_, ignored);
+}
+
+bool RootfsRuntime::has_program(const std::string& name) const {
+  return fs::exists(fs::path(base_) / "rootfs/lab" / name);
+}
+
+std::expected<void, std::string> RootfsRuntime::build_rootfs(const std::string& pidone,
+                                                             const std::string& tini) {
+  auto built = lab::build_rootfs(base_ + "/rootfs", programs_, pidone, tini);
+  if (!built) {
+    return std::unexpected(built.error());
+  }
+  has_tini_ = built->has_tini;
+  return {};
+}
+
+std::string RootfsRuntime::next_name() {
+  return "pidone-lab-" + std::to_string(::getpid()) + "-" + std::to_string(++started_);
+}
+
 }  // namespace pidone::lab

@@ -11,16 +11,19 @@
 #include <sstream>
 
 #include "lab/pids_cgroup.h"
-#include "lab/report.h"
 #include "lab/rootfs.h"
 #include "nsrun/launch.h"
 #include "proc/pids_cgroup.h"
 #include "proc/process_table.h"
+#include "text/json.h"
 
 namespace fs = std::filesystem;
 
 namespace pidone::lab {
 namespace {
+
+using text::json_list;
+using text::json_string;
 
 std::string read_all(const std::string& path) {
   std::ifstream in(path);
@@ -173,33 +176,21 @@ std::expected<std::unique_ptr<RuncRuntime>, std::string> RuncRuntime::create(std
   }
   const std::string base = "/tmp/pidone-lab-runc-" + std::to_string(::getpid());
   std::unique_ptr<RuncRuntime> runtime(new RuncRuntime(std::move(programs), base));
-  auto rootfs = build_rootfs(base + "/rootfs", runtime->programs_, pidone, tini);
-  if (!rootfs) {
-    return std::unexpected(rootfs.error());
+  if (auto built = runtime->build_rootfs(pidone, tini); !built) {
+    return std::unexpected(built.error());
   }
-  runtime->has_tini_ = rootfs->has_tini;
   return runtime;
-}
-
-RuncRuntime::~RuncRuntime() {
-  std::error_code ignored;
-  fs::remove_all(base_, ignored);
-}
-
-bool RuncRuntime::has_program(const std::string& name) const {
-  return fs::exists(fs::path(base_) / "rootfs/lab" / name);
 }
 
 std::expected<std::unique_ptr<Container>, std::string> RuncRuntime::start(
     const Workload& workload, std::vector<std::string>* log) {
-  const std::string id =
-      "pidone-lab-" + std::to_string(::getpid()) + "-" + std::to_string(++started_);
-  const std::string bundle = base_ + "/" + id;
+  const std::string id = next_name();
+  const std::string bundle = base() + "/" + id;
   std::error_code error;
   fs::create_directories(bundle, error);
   {
     std::ofstream config(bundle + "/config.json");
-    config << oci_config(workload, base_ + "/rootfs", "/pidone-lab/" + id);
+    config << oci_config(workload, base() + "/rootfs", "/pidone-lab/" + id);
   }
   nsrun::LaunchSpec spec;
   spec.pid_namespace = false;

@@ -267,17 +267,7 @@ TEST(CompatCatatonit, PauseModeEndsOnSigterm) {
     PIDONE_LAUNCH_OR_SKIP(init, spec);
     // Paused: no handshake line exists, so wait until it has blocked SIGTERM (before that, a
     // SIGTERM to an init with no handler is dropped by the kernel), then stop it.
-    ASSERT_TRUE(eventually(
-        [&]() -> bool {
-          std::ifstream status("/proc/" + std::to_string(init.pid()) + "/status");
-          for (std::string line; std::getline(status, line);) {
-            if (line.starts_with("SigBlk:")) {
-              return ((std::stoull(line.substr(7), nullptr, 16) >> (SIGTERM - 1)) & 1U) != 0;
-            }
-          }
-          return false;
-        },
-        10s));
+    ASSERT_TRUE(eventually([&] { return blocks_signal(init.pid(), SIGTERM); }, 10s));
     init.send(SIGTERM);
     EXPECT_EQ(init.wait_exit(), 0) << binary;
   }
@@ -302,16 +292,7 @@ TEST(CompatCatatonit, PauseModeNeverSignalsItsOwnProcessGroup) {
     ASSERT_TRUE(eventually(
         [&]() -> bool {
           auto stat = proc::read_stat(paused.pid());
-          if (!stat || stat->comm != "catatonit") {
-            return false;
-          }
-          std::ifstream status("/proc/" + std::to_string(paused.pid()) + "/status");
-          for (std::string line; std::getline(status, line);) {
-            if (line.starts_with("SigBlk:")) {
-              return ((std::stoull(line.substr(7), nullptr, 16) >> (SIGTERM - 1)) & 1U) != 0;
-            }
-          }
-          return false;
+          return stat && stat->comm == "catatonit" && blocks_signal(paused.pid(), SIGTERM);
         },
         10s));
     paused.send(SIGTERM);

@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <array>
+#include <fstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -97,6 +98,17 @@ inline std::vector<proc::ProcStat> processes_in(const Launched& launched) {
 inline int count_state(const std::vector<proc::ProcStat>& table, char state) {
   return static_cast<int>(std::count_if(
       table.begin(), table.end(), [state](const proc::ProcStat& p) { return p.state == state; }));
+}
+
+// Whether `pid` has `sig` blocked (SigBlk): an init that blocks it will not lose it.
+inline bool blocks_signal(pid_t pid, int sig) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  for (std::string line; std::getline(status, line);) {
+    if (line.starts_with("SigBlk:")) {
+      return ((std::stoull(line.substr(7), nullptr, 16) >> (sig - 1)) & 1U) != 0;
+    }
+  }
+  return false;
 }
 
 // "ready 12" -> 12

@@ -124,17 +124,7 @@ TEST(Stress, ThousandStartupsEachHitBySignalAtOnce) {
     PIDONE_LAUNCH_OR_SKIP(init, pidone_running({}, testkid({"signals"})));
     // As soon as pidone has blocked its signals (before that the kernel would drop a signal
     // to an init without a handler): usually before its child has even exec'd.
-    ASSERT_TRUE(eventually(
-        [&]() -> bool {
-          std::ifstream status("/proc/" + std::to_string(init.pid()) + "/status");
-          for (std::string line; std::getline(status, line);) {
-            if (line.starts_with("SigBlk:")) {
-              return ((std::stoull(line.substr(7), nullptr, 16) >> (SIGUSR1 - 1)) & 1U) != 0;
-            }
-          }
-          return false;
-        },
-        10s));
+    ASSERT_TRUE(eventually([&] { return blocks_signal(init.pid(), SIGUSR1); }, 10s));
     init.send(SIGUSR1);
     // Delivered to the program: reported, or it died of it before it blocked signals itself.
     // Lost: neither, within the deadline.
