@@ -4,25 +4,11 @@
 namespace pidone::testing {
 namespace {
 
-struct Outcome {
-  int code = -1;
-  std::string out;
-  std::string err;
-};
+using Outcome = ToolRun;
 
 Outcome run_plain(std::vector<std::string> args, std::vector<std::string> env = {}) {
-  LaunchSpec spec;
-  spec.pid_namespace = false;
-  spec.argv = {pidone_path()};
-  spec.argv.insert(spec.argv.end(), args.begin(), args.end());
-  spec.extra_env = std::move(env);
-  auto launched = Launched::start(spec);
-  EXPECT_TRUE(launched) << launched.error();
-  Outcome outcome;
-  outcome.out = launched->out().read_rest();
-  outcome.err = launched->err().read_rest();
-  outcome.code = launched->wait_exit().value_or(-1);
-  return outcome;
+  args.insert(args.begin(), pidone_path());
+  return run_tool(std::move(args), false, std::move(env), 5s);
 }
 
 int lines(const std::string& text) {

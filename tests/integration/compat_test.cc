@@ -27,26 +27,12 @@ std::string ours(const Anchor& a) {
   return path.substr(0, path.rfind('/') + 1) + a.name;
 }
 
-struct Outcome {
-  int code = -1;
-  std::string out;
-  std::string err;
-};
+using Outcome = ToolRun;
 
 Outcome run(const std::string& binary, std::vector<std::string> args, bool pid_namespace,
             std::vector<std::string> env = {}) {
-  LaunchSpec spec;
-  spec.pid_namespace = pid_namespace;
-  spec.argv = {binary};
-  spec.argv.insert(spec.argv.end(), args.begin(), args.end());
-  spec.extra_env = std::move(env);
-  auto launched = Launched::start(spec);
-  EXPECT_TRUE(launched) << launched.error();
-  Outcome r;
-  r.out = launched->out().read_rest(10s);
-  r.err = launched->err().read_rest(1s);
-  r.code = launched->wait_exit(20s).value_or(-1);
-  return r;
+  args.insert(args.begin(), binary);
+  return run_tool(std::move(args), pid_namespace, std::move(env), 10s);
 }
 
 #define SKIP_WITHOUT(anchor)                                                                    \

@@ -21,7 +21,7 @@ TEST(Drain, OrphansGetSigtermAndTheirHandlersRunAsPid1) {
   PIDONE_LAUNCH_OR_SKIP(init,
                         pidone_running({"--grace", "30s"}, testkid({"tree", "3", "term", "5"})));
   EXPECT_EQ(init.wait_exit(40s), 5);
-  const std::string out = init.out().read_rest();
+  init.out().read_rest();
   EXPECT_EQ(count_lines_starting(init.out().seen(), "child-got 15 "), 3) << init.out().seen();
   // and it did not take the grace period: the SIGKILL log line is absent
   EXPECT_EQ(init.err().read_rest().find("expired"), std::string::npos);

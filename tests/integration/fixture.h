@@ -54,6 +54,32 @@ inline std::vector<std::string> testkid(std::vector<std::string> args) {
   }                                                              \
   ::pidone::testing::Launched& var = *var##_started
 
+// A program run to completion outside any namespace (or as PID 1 of one): its exit code (-1
+// if it did not finish within `timeout`, when it is killed), stdout and stderr.
+struct ToolRun {
+  int code = -1;
+  std::string out;
+  std::string err;
+};
+
+inline ToolRun run_tool(std::vector<std::string> argv, bool pid_namespace = false,
+                        std::vector<std::string> env = {}, Clock::duration timeout = 30s) {
+  LaunchSpec spec;
+  spec.pid_namespace = pid_namespace;
+  spec.argv = std::move(argv);
+  spec.extra_env = std::move(env);
+  auto launched = Launched::start(spec);
+  EXPECT_TRUE(launched) << launched.error();
+  ToolRun run;
+  if (!launched) {
+    return run;
+  }
+  run.out = launched->out().read_rest(timeout);
+  run.err = launched->err().read_rest(1s);
+  run.code = launched->wait_exit(timeout).value_or(-1);
+  return run;
+}
+
 // kill(1, sig) from a process inside pid1's namespace, as `docker exec ... kill` does.
 // Returns 0 or the errno of kill(). The result comes back over a pipe: the process inside may
 // be SIGKILLed by the kernel right after, when the signal ends the namespace.

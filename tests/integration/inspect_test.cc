@@ -12,24 +12,11 @@ std::string lab_program(const std::string& name) {
   return PIDONE_TEST_LAB_PROGRAMS "/" + name;
 }
 
-struct Inspection {
-  int code = -1;
-  std::string out;
-  std::string err;
-};
+using Inspection = ToolRun;
 
 Inspection inspect(std::vector<std::string> args) {
-  LaunchSpec spec;
-  spec.pid_namespace = false;
-  spec.argv = {inspect_path()};
-  spec.argv.insert(spec.argv.end(), args.begin(), args.end());
-  auto launched = Launched::start(spec);
-  EXPECT_TRUE(launched) << launched.error();
-  Inspection result;
-  result.out = launched->out().read_rest(30s);
-  result.err = launched->err().read_rest(1s);
-  result.code = launched->wait_exit(10s).value_or(-1);
-  return result;
+  args.insert(args.begin(), inspect_path());
+  return run_tool(std::move(args));
 }
 
 Inspection inspect_pid(pid_t pid) {

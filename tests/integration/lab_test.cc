@@ -12,24 +12,11 @@ std::string lab_path() {
   return PIDONE_TEST_LAB;
 }
 
-struct LabRun {
-  int code = -1;
-  std::string out;
-  std::string err;
-};
+using LabRun = ToolRun;
 
 LabRun run_lab(std::vector<std::string> args) {
-  LaunchSpec spec;
-  spec.pid_namespace = false;
-  spec.argv = {lab_path()};
-  spec.argv.insert(spec.argv.end(), args.begin(), args.end());
-  auto launched = Launched::start(spec);
-  EXPECT_TRUE(launched) << launched.error();
-  LabRun run;
-  run.out = launched->out().read_rest(100s);
-  run.err = launched->err().read_rest(1s);
-  run.code = launched->wait_exit(10s).value_or(-1);
-  return run;
+  args.insert(args.begin(), lab_path());
+  return run_tool(std::move(args), false, {}, 100s);
 }
 
 std::string verdict_of(const std::string& json, const std::string& scenario) {
