@@ -1,10 +1,12 @@
-# The stable interface: `make test`, `make demo`, `make install PREFIX=DIR`, `make bench`.
+# The stable interface: `make test`, `make demo`, `make install PREFIX=DIR`, `make bench`,
+# `make package` (.deb in DIST), `make release` (static binaries and checksums in DIST).
 PREFIX ?= /usr/local
 JOBS ?= $(shell nproc)
 CMAKE ?= cmake
 CTEST ?= ctest
+DIST ?= dist
 
-.PHONY: all deps build test test-asan asan install demo bench fuzz format format-check lint clean
+.PHONY: all deps build test test-asan asan install package release demo bench fuzz format format-check lint clean
 
 all: build
 
@@ -26,6 +28,16 @@ asan test-asan: deps
 
 install: build
 	$(CMAKE) --install build/release --prefix "$(PREFIX)"
+
+# pidone_VERSION_ARCH.deb and pidone-dropin_VERSION_ARCH.deb (cmake/package.cmake).
+package: build
+	@mkdir -p "$(DIST)"
+	cd build/release && cpack -G DEB -B "$(abspath $(DIST))"
+	@rm -rf "$(DIST)/_CPack_Packages"
+
+# The static binaries, a tarball, the packages, SHA256SUMS (scripts/release.sh).
+release: build
+	@scripts/release.sh build/release "$(DIST)"
 
 # The lab: the seed's experiments in real PID namespaces, naive inits beside pidone (root).
 demo: build
@@ -54,4 +66,4 @@ format-check:
 	@git ls-files --cached --others --exclude-standard '*.cc' '*.h' | xargs clang-format --dry-run --Werror
 
 clean:
-	rm -rf build
+	rm -rf build dist

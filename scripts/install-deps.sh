@@ -6,10 +6,13 @@ set -euo pipefail
 want=()
 for group in "${@:-build}"; do
   case "$group" in
-    # golang-go builds the lab's go-init (the seed's Go experiment); tini is the lab's
-    # comparison in `stop`; runc, busybox-static and podman make its other runtimes.
+    # golang-go builds the lab's go-init (the seed's Go experiment); tini, dumb-init and
+    # catatonit are the lab's comparison and the compat tests' anchors; runc, busybox-static
+    # and podman make the lab's other runtimes and build the example images; man-db and
+    # groff-base render the man pages in the packaging tests.
     build) want+=(g++ cmake make libgtest-dev libgmock-dev clang-format cppcheck util-linux procps
-                  golang-go tini runc busybox-static podman valgrind strace) ;;
+                  golang-go tini dumb-init catatonit runc busybox-static podman valgrind strace
+                  man-db groff-base) ;;
     # The anchors the benchmark compares against, and the tools it measures with.
     bench) want+=(tini dumb-init catatonit libbenchmark-dev) ;;
     # clang 16 with its libFuzzer runtime (clang 14 cannot build std::expected code).

@@ -24,6 +24,8 @@ void usage(FILE* to) {
       "                 (default: this process's own namespace, run inside the container)\n"
       "  --json         the same as one JSON document (docs/inspect.md)\n"
       "  --all          add a table of every process with its signal masks\n"
+      "  -h, --help     show this help and exit\n"
+      "  -V, --version  show the version and exit\n"
       "\n"
       "Exit status: 0 no problem found, 1 warnings, 2 usage error or nothing to inspect.\n"
       "It only reads /proc and the cgroup files: it signals, writes and enters nothing.\n",
@@ -41,6 +43,9 @@ int main(int argc, char** argv) {
     const std::string arg = argv[i];
     if (arg == "-h" || arg == "--help") {
       usage(stdout);
+      return 0;
+    } else if (arg == "-V" || arg == "--version") {
+      std::printf("pidone-inspect %s\n", PIDONE_VERSION);
       return 0;
     } else if (arg == "--json") {
       json = true;

@@ -1,0 +1,43 @@
+# `make package`: two .deb packages (CPack), both of static binaries, so with no dependencies.
+#   pidone         /usr/bin/pidone, /usr/bin/pidone-inspect, man pages, docs, and the drop-in
+#                  names under /usr/libexec/pidone/. Installs beside tini, dumb-init and
+#                  catatonit and takes over none of their files.
+#   pidone-dropin  asked for explicitly: /usr/bin/tini, tini-static, docker-init, dumb-init,
+#                  catatonit and /usr/libexec/podman/catatonit as pidone. It replaces the
+#                  packages that own those files (Conflicts/Replaces/Provides).
+set(CPACK_GENERATOR DEB)
+set(CPACK_PACKAGE_NAME pidone)
+set(CPACK_PACKAGE_VENDOR "pidone developers")
+set(CPACK_PACKAGE_CONTACT "pidone developers <pidone@localhost>")
+set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
+set(CPACK_STRIP_FILES OFF)  # pidone is linked stripped; pidone-inspect keeps its symbols
+set(CPACK_COMPONENTS_ALL pidone dropin)
+set(CPACK_DEB_COMPONENT_INSTALL ON)
+set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
+set(CPACK_DEBIAN_PACKAGE_SECTION admin)
+set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
+set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS OFF)
+
+set(CPACK_DEBIAN_PIDONE_PACKAGE_NAME pidone)
+set(CPACK_DEBIAN_PIDONE_DESCRIPTION
+    "container init (PID 1): forwards signals, reaps zombies, drains on exit
+pidone runs a command as the child of a container init. It forwards every signal to
+it (kill 1 and docker stop work), reaps every zombie, sends SIGTERM to what is left
+when the command exits and waits a grace period before SIGKILL, and exits with the
+command's status. One static binary, also a drop-in tini, docker-init, dumb-init and
+catatonit by name (symlinks in /usr/libexec/pidone; pidone-dropin puts them in
+/usr/bin). pidone-inspect explains a live container's PID 1, zombies and pids limit.")
+
+set(CPACK_DEBIAN_DROPIN_PACKAGE_NAME pidone-dropin)
+set(CPACK_COMPONENT_DROPIN_DEPENDS pidone)
+set(CPACK_DEBIAN_ENABLE_COMPONENT_DEPENDS ON)  # Depends: pidone (= version)
+set(CPACK_DEBIAN_DROPIN_PACKAGE_CONFLICTS "tini, dumb-init, catatonit")
+set(CPACK_DEBIAN_DROPIN_PACKAGE_REPLACES "tini, dumb-init, catatonit")
+set(CPACK_DEBIAN_DROPIN_PACKAGE_PROVIDES "tini, dumb-init, catatonit")
+set(CPACK_DEBIAN_DROPIN_DESCRIPTION
+    "pidone as /usr/bin/tini, docker-init, dumb-init and catatonit
+Symlinks that make pidone answer to the names of tini (and tini-static, docker-init),
+dumb-init and catatonit (and podman's /usr/libexec/podman/catatonit), with their
+command lines, environment variables and exit codes. Replaces those packages.")
+
+include(CPack)

@@ -1,0 +1,134 @@
+#!/usr/bin/env bash
+# The ways pidone ships, checked for real: `make install` (cmake --install), the .deb packages
+# (CPack) installed with dpkg into a root of their own beside a package that owns
+# /usr/bin/tini, and `make release` (scripts/release.sh).
+# Usage: package_test.sh install|deb|release|manpages BUILD_DIR SOURCE_DIR. Exit 77: skipped.
+set -euo pipefail
+what=$1 build=$2 src=$3
+work=$(mktemp -d /tmp/pidone-package-test.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+skip() { echo "SKIP: $*"; exit 77; }
+expect_eq() { [ "$1" = "$2" ] || fail "$3: expected '$2', got '$1'"; }
+# The status of a command, under a deadline (a hung init fails the test, never hangs it).
+status_of() { local rc=0; timeout 20 "$@" >/dev/null 2>&1 || rc=$?; echo "$rc"; }
+
+# PID 1 of a new PID namespace, as in a container: it must forward `kill 1` from inside.
+check_runs_as_pid1() {
+  local pidone=$1
+  [ "$(id -u)" -eq 0 ] || return 0
+  local out
+  out=$(timeout 20 unshare --pid --fork --mount-proc "$pidone" -- /bin/sh -c \
+        'trap "echo got-TERM; exit 3" TERM; echo "pid=$$"; kill 1; sleep 10 & wait' 2>&1) || true
+  case "$out" in *"pid=2"*"got-TERM"*) ;; *) fail "$pidone as PID 1: $out" ;; esac
+  expect_eq "$(status_of unshare --pid --fork --mount-proc "$pidone" -- /bin/sh -c 'exit 7')" 7 \
+    "$pidone as PID 1: exit status"
+}
+
+case "$what" in
+install)
+  prefix=$work/prefix
+  cmake --install "$build" --prefix "$prefix" >/dev/null
+  for f in bin/pidone bin/pidone-inspect share/man/man1/pidone.1 share/man/man1/pidone-inspect.1; do
+    [ -f "$prefix/$f" ] || fail "make install did not install $f"
+  done
+  for name in tini docker-init dumb-init catatonit; do
+    [ "$(readlink "$prefix/bin/$name")" = pidone ] || fail "bin/$name is not a symlink to pidone"
+  done
+  case "$("$prefix/bin/tini" --version)" in "tini version "*"(pidone "*) ;; *) fail "tini --version" ;; esac
+  case "$("$prefix/libexec/pidone/catatonit" --version)" in *"(pidone "*) ;; *) fail "libexec catatonit" ;; esac
+  # The man pages render without a single warning.
+  for page in pidone pidone-inspect; do
+    warnings=$(groff -man -ww -z "$prefix/share/man/man1/$page.1" 2>&1)
+    [ -z "$warnings" ] || fail "$page.1: $warnings"
+    MANWIDTH=80 man -l "$prefix/share/man/man1/$page.1" 2>/dev/null | grep -q "^NAME" ||
+      fail "man -l $page.1 shows no NAME section"
+  done
+  check_runs_as_pid1 "$prefix/bin/pidone"
+  ;;
+
+deb)
+  command -v dpkg-deb >/dev/null && command -v cpack >/dev/null || skip "dpkg-deb or cpack missing"
+  [ "$(id -u)" -eq 0 ] || skip "dpkg --root needs root"
+  (cd "$build" && cpack -G DEB -B "$work/dist" >/dev/null)
+  main=$(ls "$work"/dist/pidone_*.deb) dropin=$(ls "$work"/dist/pidone-dropin_*.deb)
+  # pidone itself owns no name of another init's package.
+  if dpkg-deb -c "$main" | grep -E '\./usr/bin/(tini|tini-static|docker-init|dumb-init|catatonit)( |$)'; then
+    fail "the pidone package takes over another init's file"
+  fi
+  expect_eq "$(dpkg-deb -f "$main" Depends)" "" "pidone Depends (static binaries)"
+  expect_eq "$(dpkg-deb -f "$dropin" Conflicts)" "tini, dumb-init, catatonit" "pidone-dropin Conflicts"
+
+  # A dpkg root of its own, with a stand-in `tini` package that owns /usr/bin/tini.
+  root=$work/root
+  mkdir -p "$root/var/lib/dpkg/info" "$root/var/lib/dpkg/updates" "$root/var/lib/dpkg/triggers"
+  touch "$root/var/lib/dpkg/status" "$root/var/lib/dpkg/available"
+  mkdir -p "$work/faketini/DEBIAN" "$work/faketini/usr/bin"
+  printf 'Package: tini\nVersion: 0.19.0-1\nArchitecture: all\nMaintainer: test <t@localhost>\nDescription: stand-in\n stand-in\n' \
+    > "$work/faketini/DEBIAN/control"
+  printf '#!/bin/sh\necho the-real-tini\n' > "$work/faketini/usr/bin/tini"
+  chmod 755 "$work/faketini/usr/bin/tini"
+  dpkg-deb --root-owner-group -b "$work/faketini" "$work/tini.deb" >/dev/null
+  dpkg_root() { dpkg --root="$root" --force-script-chrootless "$@"; }
+  dpkg_root -i "$work/tini.deb" >/dev/null
+
+  dpkg_root -i "$main" >/dev/null || fail "dpkg -i pidone failed"
+  expect_eq "$("$root/usr/bin/tini")" "the-real-tini" "/usr/bin/tini after installing pidone"
+  expect_eq "$(status_of "$root/usr/bin/pidone" -- /bin/sh -c 'exit 7')" 7 "installed pidone"
+  case "$("$root/usr/bin/pidone-inspect" --version)" in "pidone-inspect "*) ;; *) fail "pidone-inspect" ;; esac
+  case "$("$root/usr/libexec/pidone/tini" --version)" in "tini version "*) ;; *) fail "libexec/pidone/tini" ;; esac
+  [ -f "$root/usr/share/man/man1/pidone.1" ] || fail "no man page in the package"
+  check_runs_as_pid1 "$root/usr/bin/pidone"
+
+  # The drop-in, asked for, replaces the tini package cleanly (Conflicts + Replaces: dpkg
+  # removes it; apt asks first) and takes its names.
+  dpkg_root -i "$dropin" >/dev/null || fail "dpkg -i pidone-dropin failed"
+  if dpkg_root -s tini >/dev/null 2>&1; then fail "tini is still installed beside pidone-dropin"; fi
+  for name in tini tini-static docker-init dumb-init catatonit; do
+    case "$("$root/usr/bin/$name" --version 2>&1)" in *"(pidone "*) ;; *) fail "/usr/bin/$name" ;; esac
+  done
+  expect_eq "$(status_of "$root/usr/bin/tini" -- /bin/sh -c 'exit 5')" 5 "tini (pidone) exit status"
+
+  dpkg_root -r pidone-dropin pidone >/dev/null
+  left=$(find "$root/usr" -mindepth 1 2>/dev/null | head -5 || true)
+  expect_eq "$left" "" "files left after dpkg -r"
+  ;;
+
+manpages)
+  # Written from the real options: the long options of --help and of the man page are the
+  # same set, every pidone option names its PIDONE_ variable, and the version matches.
+  for prog in pidone pidone-inspect; do
+    page=$src/docs/man/$prog.1
+    from_help=$("$build/$prog" --help | grep -o -- '--[a-z][a-z-]*' | sort -u)
+    from_man=$(sed -n '/^\.SH OPTIONS/,/^\.SH [^O]/p' "$page" | grep -o -- '\\-\\-[a-z][a-z\\-]*' | sed 's/\\-/-/g' | sort -u)
+    expect_eq "$from_man" "$from_help" "long options of $prog.1 against $prog --help"
+    version=$("$build/$prog" --version | awk '{print $2}')
+    grep -q "^\.TH .*\"pidone $version\"" "$page" || fail "$prog.1 is not for version $version"
+  done
+  for option in $("$build/pidone" --help | grep -o -- '--[a-z][a-z-]*' | sort -u); do
+    case "$option" in --help|--version) continue ;; esac
+    var=PIDONE_$(echo "${option#--}" | tr 'a-z-' 'A-Z_')
+    grep -q "$var" "$src/docs/man/pidone.1" || fail "pidone.1 does not name $var for $option"
+    grep -q "$var" "$src/docs/usage.md" || fail "docs/usage.md does not name $var for $option"
+  done
+  ;;
+
+release)
+  if LC_ALL=C readelf -l "$build/pidone" | grep -q 'program interpreter'; then
+    skip "not a static build (make release uses the release preset)"
+  fi
+  "$src/scripts/release.sh" "$build" "$work/dist" >/dev/null
+  (cd "$work/dist" && sha256sum --quiet -c SHA256SUMS) || fail "SHA256SUMS does not match"
+  version=$("$build/pidone" --version | awk '{print $2}')
+  for f in "pidone-$version-$(uname -m)" "pidone-inspect-$version-$(uname -m)"; do
+    grep -q " $f\$" "$work/dist/SHA256SUMS" || fail "$f is not in SHA256SUMS"
+    if LC_ALL=C readelf -l "$work/dist/$f" | grep -q 'program interpreter'; then fail "$f is not static"; fi
+  done
+  tar -C "$work" -xzf "$work/dist/pidone-$version-linux-$(uname -m).tar.gz"
+  expect_eq "$(status_of "$work/pidone-$version/bin/pidone" -- /bin/sh -c 'exit 9')" 9 "released pidone"
+  check_runs_as_pid1 "$work/dist/pidone-$version-$(uname -m)"
+  ;;
+*) fail "unknown check '$what'" ;;
+esac
+echo "ok: $what"
