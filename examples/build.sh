@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Builds the example images from the repository: PREFIXpidone-example:v1 (examples/Dockerfile)
+# and the seed's PREFIXsig-proc:v1, PREFIXzombie-proc:v1, PREFIXfwd_sig:v1
+# (examples/seed/Containerfile). PREFIX defaults to `registry/`, the seed's own.
+#
+# Usage: examples/build.sh [--cli podman|docker] [--prefix PREFIX] [--offline] [--no-cache]
+#                          [--only example|seed]
+#   --no-cache build from scratch and keep no intermediate images (the tests use it)
+#   --offline  no registry needed: the build stage is a minimal image that runs the host's
+#              toolchain (/usr and /etc mounted read-only; podman only). The host needs g++,
+#              cmake, busybox-static, golang-go and bash (scripts/install-deps.sh build).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+cli=podman prefix=registry/ offline=0 only= cache_args=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --cli) cli=$2; shift ;;
+    --prefix) prefix=$2; shift ;;
+    --offline) offline=1 ;;
+    --only) only=$2; shift ;;
+    --no-cache) cache_args=(--no-cache --layers=false) ;;
+    *) echo "build.sh: unknown argument '$1'" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+run=("$cli")
+# crun fails on this kind of machine's cgroup layout; runc works.
+[ "$cli" = podman ] && run+=(--runtime runc)
+build_args=()
+if [ "$offline" = 1 ]; then
+  [ "$cli" = podman ] || { echo "build.sh: --offline needs podman (build-time volumes)" >&2; exit 2; }
+  # An image of nothing but the merged-/usr symlinks and empty mount points.
+  builder=localhost/pidone-host-builder:latest
+  if ! "${run[@]}" image exists "$builder"; then
+    base=$(mktemp -d)
+    trap 'rm -rf "$base"' EXIT
+    mkdir -p "$base"/{usr,etc,tmp,proc,dev,sys,root}
+    for dir in bin lib lib64 sbin; do ln -s "usr/$dir" "$base/$dir"; done
+    tar -C "$base" -cf - . | "${run[@]}" import -q - "$builder" >/dev/null
+  fi
+  build_args+=(--build-arg "BUILDER=$builder" -v /usr:/usr:ro -v /etc:/etc:ro)
+fi
+
+build() {  # build FILE TARGET TAG
+  local target=()
+  [ -n "$2" ] && target=(--target "$2")
+  echo "building $3"
+  "${run[@]}" build -q "${cache_args[@]}" "${build_args[@]}" "${target[@]}" -f "$1" -t "$3" . >/dev/null
+}
+
+if [ "$only" != seed ]; then
+  build examples/Dockerfile "" "${prefix}pidone-example:v1"
+fi
+if [ "$only" != example ]; then
+  build examples/seed/Containerfile sig-proc "${prefix}sig-proc:v1"
+  build examples/seed/Containerfile zombie-proc "${prefix}zombie-proc:v1"
+  build examples/seed/Containerfile fwd-sig "${prefix}fwd_sig:v1"
+fi
