@@ -336,6 +336,7 @@ void Supervisor::begin_drain() {
   if (first == SIGKILL) {
     log_.write(Level::kWarn, "grace is 0: killed %s processes: %s", count.c_str(),
                describe_processes(report.who).c_str());
+    schedule_kill_round(sys::monotonic_now_ms());
     return;
   }
   log_.write(Level::kInfo, "sent SIGTERM to %s processes, SIGKILL in %s: %s", count.c_str(),
@@ -352,14 +353,30 @@ void Supervisor::on_deadlines(sys::Millis now) {
   }
   if (kill_deadline_ && now >= *kill_deadline_ && state_ == State::kDraining) {
     kill_deadline_.reset();
+    const bool first_round = kill_retry_ms_ == 0;
     const DrainReport report = signal_remaining(scope_, SIGKILL);
     if (report.signalled != 0) {
-      log_.write(
-          Level::kWarn, "grace period of %s expired: killed %s",
-          format_duration(options_.grace_ms).c_str(),
-          report.who.empty() ? "the remaining processes" : describe_processes(report.who).c_str());
+      const std::string who =
+          report.who.empty() ? "the remaining processes" : describe_processes(report.who);
+      if (first_round) {
+        log_.write(Level::kWarn, "grace period of %s expired: killed %s",
+                   format_duration(options_.grace_ms).c_str(), who.c_str());
+      } else {
+        log_.write(Level::kDebug, "still draining: SIGKILL to %s", who.c_str());
+      }
     }
+    schedule_kill_round(now);
   }
+}
+
+void Supervisor::schedule_kill_round(sys::Millis now) {
+  // A process forked between the /proc scan and the SIGKILLs (a subreaper signals descendants
+  // one by one) escaped this round. Until the last child is reaped (which ends the drain),
+  // look again: after 50 ms, doubling to once a second.
+  constexpr sys::Millis kFirstRetryMs = 50;
+  constexpr sys::Millis kMaxRetryMs = 1000;
+  kill_retry_ms_ = kill_retry_ms_ == 0 ? kFirstRetryMs : std::min(kill_retry_ms_ * 2, kMaxRetryMs);
+  kill_deadline_ = now + kill_retry_ms_;
 }
 
 std::optional<sys::Millis> Supervisor::next_deadline() const {

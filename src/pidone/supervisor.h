@@ -48,6 +48,7 @@ class Supervisor {
   void reap_children();
   void begin_drain();
   void on_deadlines(sys::Millis now);
+  void schedule_kill_round(sys::Millis now);
   [[nodiscard]] std::optional<sys::Millis> next_deadline() const;
   [[nodiscard]] bool is_stop_signal(int sig) const;
 
@@ -64,7 +65,9 @@ class Supervisor {
   bool no_children_ = false;  // last reap pass ended in ECHILD
 
   std::optional<sys::Millis> stop_deadline_;  // --stop-timeout after the first stop signal
-  std::optional<sys::Millis> kill_deadline_;  // --grace after the drain's SIGTERM
+  std::optional<sys::Millis> kill_deadline_;  // --grace after the drain's SIGTERM, then the
+                                              // next SIGKILL round
+  sys::Millis kill_retry_ms_ = 0;             // 0 until the first SIGKILL round
   std::vector<signalfd_siginfo> batch_;       // reused: no allocation per turn
   int ignore_hangup_ = 0;    // SIGHUPs and SIGCONTs the kernel sent when we gave up the
   int ignore_continue_ = 0;  // terminal for a new session (dumb-init): not the child's

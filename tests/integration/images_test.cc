@@ -18,7 +18,10 @@
 namespace pidone::testing {
 namespace {
 
-const std::string kPrefix = "localhost/pidone-test/";
+// PIDONE_TEST_IMAGE_PREFIX: run against images built under another prefix.
+const std::string kPrefix = std::getenv("PIDONE_TEST_IMAGE_PREFIX") != nullptr
+                                ? std::getenv("PIDONE_TEST_IMAGE_PREFIX")
+                                : "localhost/pidone-test/";
 
 std::vector<std::string> podman(std::vector<std::string> args) {
   // runc: crun fails on this kind of machine's cgroup layout.
@@ -73,12 +76,15 @@ std::string next_name() {
 // One `podman run -d` container, removed (with anything still running in it) at the end.
 class Container {
  public:
-  explicit Container(const std::string& image, std::vector<std::string> command = {})
+  // `options` go before the image (e.g. --init), `command` after it.
+  explicit Container(const std::string& image, std::vector<std::string> command = {},
+                     const std::vector<std::string>& options = {})
       : name_(next_name()) {
     std::vector<std::string> run = {
-        "run",          "-d",       "--name",           name_,      "--network",
-        "none",         "--ulimit", "nofile=1024:1024", "--ulimit", "nproc=4096:4096",
-        kPrefix + image};
+        "run",  "-d",       "--name",           name_,      "--network",
+        "none", "--ulimit", "nofile=1024:1024", "--ulimit", "nproc=4096:4096"};
+    run.insert(run.end(), options.begin(), options.end());
+    run.push_back(kPrefix + image);
     run.insert(run.end(), command.begin(), command.end());
     const ToolRun started = run_tool(podman(run), false, {}, 60s);
     started_ = started.code == 0;
@@ -405,5 +411,31 @@ TEST(KubernetesManifests, SharedPidPodPidoneIsASubreaperAndDrainsOnlyItsOwn) {
   EXPECT_NE(after.out.find(" sleep"), std::string::npos) << after.out;
   EXPECT_EQ(after.out.find("service.sh"), std::string::npos) << after.out;
 }
+
+// ---- podman --init: pidone in front of an image that does not have it ---------------------
+
+// podman mounts --init-path at /run/podman-init and runs `/run/podman-init -- COMMAND`: pidone
+// answers to that name as itself. The image's own entrypoint is bypassed.
+TEST(PodmanInit, InitPathPutsPidoneInFrontOfAnyImage) {
+  SKIP_WITHOUT_IMAGE("pidone-example:v1");
+  if (run_tool({"/usr/bin/readelf", "-l", pidone_path()}).out.find("interpreter") !=
+      std::string::npos) {
+    GTEST_SKIP() << "pidone is linked dynamically: an image FROM scratch cannot run it";
+  }
+  Container c("pidone-example:v1", {},
+              {"--init", "--init-path", pidone_path(), "--entrypoint",
+               R"(["/bin/sh", "/app/service.sh"])"});
+  ASSERT_TRUE(c.started());
+  ASSERT_TRUE(saw_all(c.logs(), {"worker 1: running", "worker 2: running"})) << c.logs().seen();
+  const ToolRun ps = c.exec({"ps", "-o", "pid,args"});
+  EXPECT_NE(ps.out.find("    1 /run/podman-init -- /bin/sh /app/service.sh"), std::string::npos)
+      << ps.out;
+  const int kill_code = c.exec({"kill", "1"}).code;
+  EXPECT_TRUE(kill_code == 0 || kill_code == 143) << kill_code;
+  EXPECT_EQ(c.exit_code(60s), 143);
+  EXPECT_TRUE(saw_all(c.logs(), {"worker 1: got SIGTERM", "worker 2: got SIGTERM"}))
+      << c.logs().seen();
+}
+
 }  // namespace
 }  // namespace pidone::testing

@@ -240,5 +240,43 @@ TEST(Faults, ForkBombInAPidsCgroupIsDrainedWithinTheGrace) {
   EXPECT_LT(took, 5.0);  // the grace and a margin for a loaded machine
 }
 
+// The same bomb with pidone as a subreaper (not PID 1): its drain finds descendants in /proc
+// and signals them one by one, so a process forked between the scan and the SIGKILLs escapes
+// a round. pidone must go on until none is left. PID 1 of the test's namespace is a shell
+// that only runs pidone, so nothing can escape the test.
+TEST(Faults, ForkBombUnderASubreaperIsDrainedWithinTheGrace) {
+  auto cgroup = lab::PidsCgroup::create(40);
+  if (!cgroup) {
+    GTEST_SKIP() << cgroup.error();
+  }
+  const std::string bomb =
+      "(while :; do (while :; do sleep 1; done) & done) & echo bombing; exec " + testkid_path() +
+      " signals";
+  LaunchSpec spec;
+  spec.argv = {
+      "/bin/sh", "-c",
+      pidone_path() + " --grace 500ms -- /bin/bash -c '" + bomb + "'; echo pidone-exit=$?"};
+  spec.cgroup_procs = cgroup->procs_file();
+  PIDONE_LAUNCH_OR_SKIP(init, spec);
+  ASSERT_TRUE(init.out().wait_for("bombing"));
+  ASSERT_TRUE(init.out().wait_for("ready"));
+  ASSERT_TRUE(eventually([&] { return cgroup->usage().starts_with("40/"); }, 20s))
+      << cgroup->usage();
+  pid_t pidone = 0;
+  for (const auto& p : proc::scan_processes()) {
+    if (p.ppid == init.pid() && p.comm == "pidone") {
+      pidone = p.pid;
+    }
+  }
+  ASSERT_GT(pidone, 0);
+  const auto start = Clock::now();
+  ASSERT_EQ(::kill(pidone, SIGTERM), 0);  // the main child exits; the drain ends the bomb
+  EXPECT_TRUE(init.out().wait_for("pidone-exit=0", 20s)) << init.out().seen();  // testkid's 0
+  const double took = seconds_since(start);
+  std::printf(
+      "figure: fork bomb at pids.max 40 under a subreaper drained in %.2f s (grace 0.5 s)\n", took);
+  EXPECT_LT(took, 5.0);  // the grace and a margin for a loaded machine
+}
+
 }  // namespace
 }  // namespace pidone::testing
