@@ -358,6 +358,17 @@ class PlayedPod {
   bool played_ = false;
 };
 
+// `podman stop` of the example service in a Pod (a 120 s timeout that a lost SIGTERM would
+// wait out): exit status 143, and both workers logged their SIGTERM.
+void stop_and_expect_workers_drained(const PlayedPod& pod, const std::string& container,
+                                     LineReader& logs) {
+  const ToolRun stop = pod.podman_run({"stop", "-t", "120", container});
+  EXPECT_EQ(stop.code, 0) << stop.err;
+  const ToolRun code = pod.podman_run({"inspect", "--format", "{{.State.ExitCode}}", container});
+  EXPECT_EQ(std::atoi(code.out.c_str()), 143) << code.out;
+  EXPECT_TRUE(saw_all(logs, {"worker 1: got SIGTERM", "worker 2: got SIGTERM"})) << logs.seen();
+}
+
 TEST(KubernetesManifests, PodStopsWithinItsBudget) {
   SKIP_WITHOUT_IMAGE("pidone-example:v1");
   PlayedPod pod("pod.yaml");
@@ -371,13 +382,7 @@ TEST(KubernetesManifests, PodStopsWithinItsBudget) {
       pod.podman_run({"exec", "pidone-example-service", "cat", "/proc/1/environ"});
   EXPECT_NE(environ.out.find("PIDONE_STOP_TIMEOUT=20s"), std::string::npos) << environ.out;
   EXPECT_NE(environ.out.find("PIDONE_GRACE=5s"), std::string::npos) << environ.out;
-  const ToolRun stop = pod.podman_run({"stop", "-t", "120", "pidone-example-service"});
-  EXPECT_EQ(stop.code, 0) << stop.err;
-  const ToolRun code =
-      pod.podman_run({"inspect", "--format", "{{.State.ExitCode}}", "pidone-example-service"});
-  EXPECT_EQ(std::atoi(code.out.c_str()), 143) << code.out;
-  EXPECT_TRUE(saw_all(logs->out(), {"worker 1: got SIGTERM", "worker 2: got SIGTERM"}))
-      << logs->out().seen();
+  stop_and_expect_workers_drained(pod, "pidone-example-service", logs->out());
 }
 
 // shareProcessNamespace: pause is PID 1, pidone a subreaper that drains only its own.
@@ -398,13 +403,7 @@ TEST(KubernetesManifests, SharedPidPodPidoneIsASubreaperAndDrainsOnlyItsOwn) {
   EXPECT_NE(before.out.find(" sleep"), std::string::npos) << before.out;
 
   // Kubernetes stops the app containers before the sandbox: stop the service alone.
-  const ToolRun stop = pod.podman_run({"stop", "-t", "120", "pidone-shared-service"});
-  EXPECT_EQ(stop.code, 0) << stop.err;
-  const ToolRun code =
-      pod.podman_run({"inspect", "--format", "{{.State.ExitCode}}", "pidone-shared-service"});
-  EXPECT_EQ(std::atoi(code.out.c_str()), 143) << code.out;
-  EXPECT_TRUE(saw_all(logs->out(), {"worker 1: got SIGTERM", "worker 2: got SIGTERM"}))
-      << logs->out().seen();
+  stop_and_expect_workers_drained(pod, "pidone-shared-service", logs->out());
   // The debug container's processes, in the same PID namespace, were not part of the drain.
   const ToolRun after = debug_ps();
   EXPECT_EQ(after.code, 0) << after.err;

@@ -212,25 +212,33 @@ TEST(Faults, AChildClosingItsStdioDoesNotAffectPidone) {
   EXPECT_NE(init.err().read_rest().find("exited with 4"), std::string::npos);
 }
 
+// A fork bomb beside a main child (testkid) that exits at once on SIGTERM: what is timed is
+// the drain of the bomb. (bash blocks signals while it retries a failed fork, so a bash main
+// child would itself take seconds to die.)
+std::string bomb_then_testkid() {
+  return "(while :; do (while :; do sleep 1; done) & done) & echo bombing; exec " + testkid_path() +
+         " signals";
+}
+
+// Waits until the bomb has started, testkid is ready, and the bomb has filled the cgroup.
+void wait_until_bomb_fills(Launched& init, const lab::PidsCgroup& cgroup) {
+  ASSERT_TRUE(init.out().wait_for("bombing"));
+  ASSERT_TRUE(init.out().wait_for("ready"));
+  ASSERT_TRUE(eventually([&] { return cgroup.usage().starts_with("40/"); }, 20s)) << cgroup.usage();
+}
+
 TEST(Faults, ForkBombInAPidsCgroupIsDrainedWithinTheGrace) {
   auto cgroup = lab::PidsCgroup::create(40);
   if (!cgroup) {
     GTEST_SKIP() << cgroup.error();
   }
-  // The bomb runs beside a main child (testkid) that exits at once on SIGTERM: what is timed is
-  // the drain of the bomb. (bash blocks signals while it retries a failed fork, so a bash
-  // main child would itself take seconds to die.)
-  LaunchSpec spec =
-      pidone_running({"--grace", "500ms"},
-                     {"/bin/bash", "-c",
-                      "(while :; do (while :; do sleep 1; done) & done) & echo bombing; exec " +
-                          testkid_path() + " signals"});
+  LaunchSpec spec = pidone_running({"--grace", "500ms"}, {"/bin/bash", "-c", bomb_then_testkid()});
   spec.cgroup_procs = cgroup->procs_file();
   PIDONE_LAUNCH_OR_SKIP(init, spec);
-  ASSERT_TRUE(init.out().wait_for("bombing"));
-  ASSERT_TRUE(init.out().wait_for("ready"));
-  ASSERT_TRUE(eventually([&] { return cgroup->usage().starts_with("40/"); }, 20s))
-      << cgroup->usage();
+  wait_until_bomb_fills(init, *cgroup);
+  if (HasFatalFailure()) {
+    return;
+  }
   const auto start = Clock::now();
   init.send(SIGTERM);  // the main child exits; the drain ends the bomb
   EXPECT_TRUE(init.wait_exit(20s).has_value());
@@ -249,19 +257,16 @@ TEST(Faults, ForkBombUnderASubreaperIsDrainedWithinTheGrace) {
   if (!cgroup) {
     GTEST_SKIP() << cgroup.error();
   }
-  const std::string bomb =
-      "(while :; do (while :; do sleep 1; done) & done) & echo bombing; exec " + testkid_path() +
-      " signals";
   LaunchSpec spec;
-  spec.argv = {
-      "/bin/sh", "-c",
-      pidone_path() + " --grace 500ms -- /bin/bash -c '" + bomb + "'; echo pidone-exit=$?"};
+  spec.argv = {"/bin/sh", "-c",
+               pidone_path() + " --grace 500ms -- /bin/bash -c '" + bomb_then_testkid() +
+                   "'; echo pidone-exit=$?"};
   spec.cgroup_procs = cgroup->procs_file();
   PIDONE_LAUNCH_OR_SKIP(init, spec);
-  ASSERT_TRUE(init.out().wait_for("bombing"));
-  ASSERT_TRUE(init.out().wait_for("ready"));
-  ASSERT_TRUE(eventually([&] { return cgroup->usage().starts_with("40/"); }, 20s))
-      << cgroup->usage();
+  wait_until_bomb_fills(init, *cgroup);
+  if (HasFatalFailure()) {
+    return;
+  }
   pid_t pidone = 0;
   for (const auto& p : proc::scan_processes()) {
     if (p.ppid == init.pid() && p.comm == "pidone") {
