@@ -4,11 +4,14 @@
 # (examples/seed/Containerfile). PREFIX defaults to `registry/`, the seed's own.
 #
 # Usage: examples/build.sh [--cli podman|docker] [--prefix PREFIX] [--offline] [--no-cache]
-#                          [--only example|seed]
+#                          [--debootstrap] [--only example|seed]
 #   --no-cache build from scratch and keep no intermediate images (the tests use it)
 #   --offline  no registry needed: the build stage is a minimal image that runs the host's
 #              toolchain (/usr and /etc mounted read-only; podman only). The host needs g++,
 #              cmake, busybox-static, golang-go and bash (scripts/install-deps.sh build).
+#   --debootstrap  no container registry, but a Debian mirror: the build stage's base is a
+#              Debian 12 made with debootstrap (minbase) and imported, and the Containerfiles
+#              run as published (apt-get installs the toolchain).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,6 +21,7 @@ while [ $# -gt 0 ]; do
     --cli) cli=$2; shift ;;
     --prefix) prefix=$2; shift ;;
     --offline) offline=1 ;;
+    --debootstrap) offline=debootstrap ;;
     --only) only=$2; shift ;;
     --no-cache) cache_args=(--no-cache --layers=false) ;;
     *) echo "build.sh: unknown argument '$1'" >&2; exit 2 ;;
@@ -41,6 +45,16 @@ if [ "$offline" = 1 ]; then
     tar -C "$base" -cf - . | "${run[@]}" import -q - "$builder" >/dev/null
   fi
   build_args+=(--build-arg "BUILDER=$builder" -v /usr:/usr:ro -v /etc:/etc:ro)
+elif [ "$offline" = debootstrap ]; then
+  builder=localhost/pidone-debian:12
+  if ! "${run[@]}" image exists "$builder"; then
+    root=$(mktemp -d)
+    trap 'rm -rf "$root"' EXIT
+    echo "debootstrap: Debian 12 into $root"
+    debootstrap --variant=minbase bookworm "$root" http://deb.debian.org/debian >/dev/null
+    tar -C "$root" -cf - . | "${run[@]}" import -q - "$builder" >/dev/null
+  fi
+  build_args+=(--build-arg "BUILDER=$builder")
 fi
 
 build() {  # build FILE TARGET TAG
