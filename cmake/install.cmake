@@ -3,7 +3,8 @@
 #           under libexec/pidone/ (for Docker's init-path or podman's init_path, without
 #           taking over bin/tini);
 #   dropin  bin/tini, tini-static, docker-init, dumb-init, catatonit and podman's
-#           libexec/podman/catatonit, all symlinks to pidone: the drop-in, when asked for;
+#           libexec/podman/catatonit, all symlinks to pidone, and their man pages as links
+#           to pidone.1: the drop-in, when asked for;
 #   lab     bin/pidone-lab and its programs (lab/CMakeLists.txt).
 # cmake --install without --component installs all three.
 
@@ -31,3 +32,7 @@ foreach(name ${PIDONE_PERSONALITIES})
   pidone_install_symlink(bin/${name} pidone dropin)
 endforeach()
 pidone_install_symlink(libexec/podman/catatonit ../../bin/pidone dropin)
+# `man tini` and the rest then explain what answers to that name.
+foreach(name tini docker-init dumb-init catatonit)
+  pidone_install_symlink(share/man/man1/${name}.1 pidone.1 dropin)
+endforeach()

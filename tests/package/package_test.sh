@@ -89,6 +89,7 @@ deb)
     case "$("$root/usr/bin/$name" --version 2>&1)" in *"(pidone "*) ;; *) fail "/usr/bin/$name" ;; esac
   done
   expect_eq "$(status_of "$root/usr/bin/tini" -- /bin/sh -c 'exit 5')" 5 "tini (pidone) exit status"
+  [ "$(readlink "$root/usr/share/man/man1/tini.1")" = pidone.1 ] || fail "no man page for tini"
 
   dpkg_root -r pidone-dropin pidone >/dev/null
   left=$(find "$root/usr" -mindepth 1 2>/dev/null | head -5 || true)
