@@ -70,7 +70,8 @@ deb)
   printf '#!/bin/sh\necho the-real-tini\n' > "$work/faketini/usr/bin/tini"
   chmod 755 "$work/faketini/usr/bin/tini"
   dpkg-deb --root-owner-group -b "$work/faketini" "$work/tini.deb" >/dev/null
-  dpkg_root() { dpkg --root="$root" --force-script-chrootless "$@"; }
+  # --path-include: a minimal Debian image's dpkg.cfg.d may exclude /usr/share/man and doc.
+  dpkg_root() { dpkg --root="$root" --force-script-chrootless --path-include='/*' "$@"; }
   dpkg_root -i "$work/tini.deb" >/dev/null
 
   dpkg_root -i "$main" >/dev/null || fail "dpkg -i pidone failed"
