@@ -5,21 +5,14 @@
 
 #include <algorithm>
 #include <array>
-#include <fstream>
 #include <sstream>
 
 #include "proc/pids_cgroup.h"
 #include "proc/process_table.h"
+#include "proc/text_file.h"
 
 namespace pidone::inspect {
 namespace {
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 std::string pid_namespace_of(pid_t pid) {
   std::array<char, 64> target{};
@@ -29,7 +22,7 @@ std::string pid_namespace_of(pid_t pid) {
 }
 
 double uptime_seconds(const std::string& proc_root) {
-  std::istringstream in(read_file(proc_root + "/uptime"));
+  std::istringstream in(proc::read_text_file(proc_root + "/uptime"));
   double up = 0;
   in >> up;
   return up;
@@ -67,12 +60,12 @@ std::expected<Snapshot, std::string> read_snapshot(const std::string& proc_root,
       continue;
     }
     const std::string base = proc_root + "/" + name;
-    auto stat = proc::parse_stat(read_file(base + "/stat"));
-    auto status = proc::parse_status(read_file(base + "/status"));
+    auto stat = proc::parse_stat(proc::read_text_file(base + "/stat"));
+    auto status = proc::parse_status(proc::read_text_file(base + "/status"));
     if (!stat || !status) {
       continue;  // gone while we read, or unreadable: skipped
     }
-    Process process{std::move(*stat), std::move(*status), read_file(base + "/wchan"), 0};
+    Process process{std::move(*stat), std::move(*status), proc::read_text_file(base + "/wchan"), 0};
     process.age_seconds = std::max(0.0, up - static_cast<double>(process.stat.start_time) / ticks);
     snapshot.processes.push_back(std::move(process));
   }
@@ -108,7 +101,8 @@ std::expected<Snapshot, std::string> snapshot_namespace_of(pid_t host_pid) {
     if (pid_namespace_of(p.pid) != target_ns) {
       continue;
     }
-    auto status = proc::parse_status(read_file("/proc/" + std::to_string(p.pid) + "/status"));
+    auto status =
+        proc::parse_status(proc::read_text_file("/proc/" + std::to_string(p.pid) + "/status"));
     if (status && !status->nspid.empty() && status->nspid.back() == 1) {
       init = p.pid;
       break;

@@ -15,6 +15,7 @@
 #include "nsrun/launch.h"
 #include "proc/pids_cgroup.h"
 #include "proc/process_table.h"
+#include "proc/text_file.h"
 #include "text/json.h"
 
 namespace fs = std::filesystem;
@@ -24,13 +25,6 @@ namespace {
 
 using text::json_list;
 using text::json_string;
-
-std::string read_all(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 // An OCI runtime config: the container's own PID, mount, IPC and UTS namespaces, a read-only
 // rootfs, /proc, and Docker's default capabilities.
@@ -208,7 +202,7 @@ std::expected<std::unique_ptr<Container>, std::string> RuncRuntime::start(
     return std::unexpected("runc: " + runc.error());
   }
   const auto code = runc->wait_exit(30s);
-  const std::string pid_text = read_all(bundle + "/pid");
+  const std::string pid_text = proc::read_text_file(bundle + "/pid");
   if (code != 0 || pid_text.empty()) {
     (void)run_command({"runc", "delete", "-f", id}, 10s);
     return std::unexpected("runc run failed (exit " + std::to_string(code.value_or(-1)) +

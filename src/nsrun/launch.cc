@@ -23,7 +23,7 @@ namespace {
 
 // Runs in the cloned child: no allocation, then exec.
 [[noreturn]] void exec_child(const LaunchSpec& spec, char* const* argv, char* const* envp,
-                             int out_fd, int err_fd, int pty_slave) {
+                             int out_fd, int err_fd, int pty_slave, int exec_barrier) {
   if (!spec.cgroup_procs.empty()) {
     // "0" means the writer itself (its own PID would be 1 here, read in its own namespace).
     const int fd = ::open(spec.cgroup_procs.c_str(), O_WRONLY | O_CLOEXEC);
@@ -62,8 +62,13 @@ namespace {
     }
   }
   (void)sys::set_signal_mask(spec.blocked);
-  // Every other descriptor of the test stays out of the program.
-  ::syscall(SYS_close_range, 3U, ~0U, 0U);
+  // Every other descriptor of the test stays out of the program; the barrier (close-on-exec)
+  // tells the parent when execve has happened.
+  const auto barrier = static_cast<unsigned>(exec_barrier);
+  if (barrier > 3U) {
+    ::syscall(SYS_close_range, 3U, barrier - 1U, 0U);
+  }
+  ::syscall(SYS_close_range, barrier + 1U, ~0U, 0U);
   ::execve(argv[0], argv, envp);
   ::_exit(122);
 }
@@ -122,13 +127,33 @@ std::expected<Launched, std::string> Launched::start(const LaunchSpec& spec) {
   } else if (::pipe2(out.data(), O_CLOEXEC) != 0 || ::pipe2(err.data(), O_CLOEXEC) != 0) {
     return std::unexpected(std::string("pipe2: ") + std::strerror(errno));
   }
+  // Closed in the child by execve (or its exit): start() returns only then, so the program
+  // runs, and a new namespace has its own /proc, before anyone looks at it.
+  std::array<int, 2> barrier{-1, -1};
+  if (::pipe2(barrier.data(), O_CLOEXEC) != 0) {
+    return std::unexpected(std::string("pipe2: ") + std::strerror(errno));
+  }
   const unsigned long flags = SIGCHLD | (spec.pid_namespace ? CLONE_NEWPID | CLONE_NEWNS : 0);
   const long pid = ::syscall(SYS_clone, flags, nullptr, nullptr, nullptr, nullptr);
   if (pid < 0) {
-    return std::unexpected(std::string("clone: ") + std::strerror(errno));
+    const int error = errno;
+    ::close(barrier[0]);
+    ::close(barrier[1]);
+    return std::unexpected(std::string("clone: ") + std::strerror(error));
   }
   if (pid == 0) {
-    exec_child(spec, argv.data(), envp.data(), out[1], err[1], slave);
+    exec_child(spec, argv.data(), envp.data(), out[1], err[1], slave, barrier[1]);
+  }
+  ::close(barrier[1]);
+  {
+    pollfd done{barrier[0], POLLIN, 0};
+    char ignored = 0;
+    // Bounded: the child only joins a cgroup, mounts /proc and execs.
+    while (::poll(&done, 1, 10'000) < 0 && errno == EINTR) {
+    }
+    while (::read(barrier[0], &ignored, 1) < 0 && errno == EINTR) {
+    }
+    ::close(barrier[0]);
   }
   Launched launched;
   launched.pid_ = static_cast<pid_t>(pid);

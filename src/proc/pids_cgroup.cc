@@ -3,8 +3,9 @@
 #include <sys/stat.h>
 
 #include <charconv>
-#include <fstream>
 #include <sstream>
+
+#include "proc/text_file.h"
 
 namespace pidone::proc {
 namespace {
@@ -12,13 +13,6 @@ namespace {
 bool exists(const std::string& path) {
   struct stat st {};
   return ::stat(path.c_str(), &st) == 0;
-}
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
 }
 
 std::string_view first_line(std::string_view text) {
@@ -64,7 +58,7 @@ std::expected<std::int64_t, std::string> parse_pids_events(std::string_view text
 }
 
 std::string pids_cgroup_of(pid_t pid, const std::string& proc_root) {
-  std::istringstream lines(read_file(proc_root + "/" + std::to_string(pid) + "/cgroup"));
+  std::istringstream lines(read_text_file(proc_root + "/" + std::to_string(pid) + "/cgroup"));
   std::string v2;
   for (std::string line; std::getline(lines, line);) {
     const auto v1 = line.find(":pids:");
@@ -89,13 +83,13 @@ std::optional<PidsCounters> read_pids_counters(const std::string& cgroup) {
   }
   PidsCounters counters;
   counters.cgroup = cgroup;
-  if (auto current = to_int(first_line(read_file(cgroup + "/pids.current")))) {
+  if (auto current = to_int(first_line(read_text_file(cgroup + "/pids.current")))) {
     counters.current = *current;
   }
-  if (auto max = parse_pids_max(read_file(cgroup + "/pids.max"))) {
+  if (auto max = parse_pids_max(read_text_file(cgroup + "/pids.max"))) {
     counters.max = *max;
   }
-  if (auto events = parse_pids_events(read_file(cgroup + "/pids.events"))) {
+  if (auto events = parse_pids_events(read_text_file(cgroup + "/pids.events"))) {
     counters.events_max = *events;
   }
   return counters;

@@ -1,21 +1,14 @@
 // Idle means idle: with nothing to do pidone sits in one blocking read() of its signalfd.
-#include <fstream>
 #include <sstream>
 
 #include "fixture.h"
+#include "proc/text_file.h"
 
 namespace pidone::testing {
 namespace {
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 long context_switches(pid_t pid) {
-  const std::string status = read_file("/proc/" + std::to_string(pid) + "/status");
+  const std::string status = proc::read_text_file("/proc/" + std::to_string(pid) + "/status");
   long total = 0;
   for (const char* key : {"voluntary_ctxt_switches:", "nonvoluntary_ctxt_switches:"}) {
     const auto pos = status.find(key);
@@ -35,7 +28,7 @@ TEST(Idle, BlocksReadingItsSignalfd) {
   std::string syscall;
   const bool blocked = eventually(
       [&] {
-        syscall = read_file("/proc/" + std::to_string(init.pid()) + "/syscall");
+        syscall = proc::read_text_file("/proc/" + std::to_string(init.pid()) + "/syscall");
         return syscall.starts_with("0 ");
       },
       10s);

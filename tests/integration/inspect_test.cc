@@ -35,7 +35,9 @@ TEST(Inspect, BashAsPid1DropsSigtermAndIsAShell) {
   LaunchSpec spec;
   spec.argv = {"/bin/bash", lab_program("init.sh")};
   PIDONE_LAUNCH_OR_SKIP(init, spec);
-  ASSERT_TRUE(eventually([&] { return processes_in(init).size() >= 2; }, 10s));
+  // Settled: `sleep` started, and bash out of its fork, which it runs with signals blocked.
+  ASSERT_TRUE(eventually(
+      [&] { return processes_in(init).size() >= 2 && !blocks_signal(init.pid(), SIGTERM); }, 10s));
   const Inspection r = inspect_pid(init.pid());
   EXPECT_EQ(r.code, 1) << r.err;
   EXPECT_TRUE(has(r.out, "\"command\": \"bash\", \"kind\": \"shell\"")) << r.out;
