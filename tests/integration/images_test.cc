@@ -324,7 +324,8 @@ class PlayedPod {
       at += kPrefix.size();
     }
     std::ofstream(dir_ + "/pod.yaml") << yaml;
-    const ToolRun played = kube({"play", dir_ + "/pod.yaml"});
+    // --replace: a Pod of the same name left by an interrupted run is replaced, not an error.
+    const ToolRun played = kube({"play", "--replace", dir_ + "/pod.yaml"});
     played_ = played.code == 0;
     EXPECT_TRUE(played_) << played.out << played.err;
   }

@@ -17,6 +17,10 @@ build)
 cleanup)
   command -v podman >/dev/null || exit 0
   "${podman[@]}" ps -a --filter name='^pidone-test-' -q | xargs -r "${podman[@]}" rm -f >/dev/null
+  # The Pods of examples/kubernetes, if a test was interrupted before its `kube down`.
+  for pod in pidone-example pidone-shared; do
+    "${podman[@]}" pod rm -f "$pod" >/dev/null 2>&1 || true
+  done
   for image in pidone-example sig-proc zombie-proc fwd_sig; do
     "${podman[@]}" rmi -f "${prefix}$image:v1" >/dev/null 2>&1 || true
   done
