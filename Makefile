@@ -5,6 +5,8 @@ JOBS ?= $(shell nproc)
 CMAKE ?= cmake
 CTEST ?= ctest
 DIST ?= dist
+# make release builds these too, cross-compiled (cmake/toolchain-ARCH.cmake), beside the native.
+RELEASE_ARCHES ?= aarch64
 
 .PHONY: all deps build test test-asan asan install package release demo bench fuzz format format-check lint clean
 
@@ -35,9 +37,10 @@ package: build
 	cd build/release && cpack -G DEB -B "$(abspath $(DIST))"
 	@rm -rf "$(DIST)/_CPack_Packages"
 
-# The static binaries, a tarball, the packages, SHA256SUMS (scripts/release.sh).
+# The static binaries, a tarball and the packages for each architecture, SHA256SUMS
+# (scripts/release.sh).
 release: build
-	@scripts/release.sh build/release "$(DIST)"
+	@scripts/release.sh build/release "$(DIST)" $(RELEASE_ARCHES)
 
 # The lab: the seed's experiments in real PID namespaces, naive inits beside pidone (root).
 demo: build

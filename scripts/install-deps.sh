@@ -9,10 +9,11 @@ for group in "${@:-build}"; do
     # golang-go builds the lab's go-init (the seed's Go experiment); tini, dumb-init and
     # catatonit are the lab's comparison and the compat tests' anchors; runc, busybox-static
     # and podman make the lab's other runtimes and build the example images; man-db and
-    # groff-base render the man pages in the packaging tests.
+    # groff-base render the man pages in the packaging tests; the aarch64 cross compiler and
+    # qemu-user-static build and check make release's arm64 binaries.
     build) want+=(g++ cmake make libgtest-dev libgmock-dev clang-format cppcheck util-linux procps
                   golang-go tini dumb-init catatonit runc busybox-static podman valgrind strace
-                  man-db groff-base) ;;
+                  man-db groff-base g++-aarch64-linux-gnu qemu-user-static) ;;
     # The anchors the benchmark compares against, and the tools it measures with.
     bench) want+=(tini dumb-init catatonit libbenchmark-dev) ;;
     # clang 16 with its libFuzzer runtime (clang 14 cannot build std::expected code).

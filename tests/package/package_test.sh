@@ -15,14 +15,17 @@ expect_eq() { [ "$1" = "$2" ] || fail "$3: expected '$2', got '$1'"; }
 status_of() { local rc=0; timeout 20 "$@" >/dev/null 2>&1 || rc=$?; echo "$rc"; }
 
 # PID 1 of a new PID namespace, as in a container: it must forward `kill 1` from inside.
+# check_runs_as_pid1 PIDONE [EMULATOR]: EMULATOR (qemu-aarch64-static) runs a foreign build;
+# the emulator then holds PID 1 and the shell is not necessarily PID 2.
 check_runs_as_pid1() {
-  local pidone=$1
+  local pidone=$1 run=("${@:2}" "$1")
   [ "$(id -u)" -eq 0 ] || return 0
   local out
-  out=$(timeout 20 unshare --pid --fork --mount-proc "$pidone" -- /bin/sh -c \
+  out=$(timeout 20 unshare --pid --fork --mount-proc "${run[@]}" -- /bin/sh -c \
         'trap "echo got-TERM; exit 3" TERM; echo "pid=$$"; kill 1; sleep 10 & wait' 2>&1) || true
-  case "$out" in *"pid=2"*"got-TERM"*) ;; *) fail "$pidone as PID 1: $out" ;; esac
-  expect_eq "$(status_of unshare --pid --fork --mount-proc "$pidone" -- /bin/sh -c 'exit 7')" 7 \
+  case "$out" in *"pid="*"got-TERM"*) ;; *) fail "$pidone as PID 1: $out" ;; esac
+  [ $# -gt 1 ] || case "$out" in *"pid=2"*) ;; *) fail "$pidone's child is not PID 2: $out" ;; esac
+  expect_eq "$(status_of unshare --pid --fork --mount-proc "${run[@]}" -- /bin/sh -c 'exit 7')" 7 \
     "$pidone as PID 1: exit status"
 }
 
@@ -120,7 +123,15 @@ release)
   if LC_ALL=C readelf -l "$build/pidone" | grep -q 'program interpreter'; then
     skip "not a static build (make release uses the release preset)"
   fi
-  "$src/scripts/release.sh" "$build" "$work/dist" >/dev/null
+  # aarch64 too where the cross compiler and qemu are (scripts/install-deps.sh build has them).
+  extra=()
+  if command -v aarch64-linux-gnu-g++ >/dev/null && command -v qemu-aarch64-static >/dev/null &&
+     [ "$(uname -m)" = x86_64 ]; then
+    extra=(aarch64)
+  else
+    echo "note: no aarch64 cross compiler or qemu-aarch64-static: native release only"
+  fi
+  "$src/scripts/release.sh" "$build" "$work/dist" "${extra[@]}" >/dev/null
   (cd "$work/dist" && sha256sum --quiet -c SHA256SUMS) || fail "SHA256SUMS does not match"
   version=$("$build/pidone" --version | awk '{print $2}')
   for f in "pidone-$version-$(uname -m)" "pidone-inspect-$version-$(uname -m)"; do
@@ -130,6 +141,17 @@ release)
   tar -C "$work" -xzf "$work/dist/pidone-$version-linux-$(uname -m).tar.gz"
   expect_eq "$(status_of "$work/pidone-$version/bin/pidone" -- /bin/sh -c 'exit 9')" 9 "released pidone"
   check_runs_as_pid1 "$work/dist/pidone-$version-$(uname -m)"
+  if [ ${#extra[@]} -gt 0 ]; then
+    for f in "pidone-$version-aarch64" "pidone-inspect-$version-aarch64" \
+             "pidone-$version-linux-aarch64.tar.gz" "pidone_${version}_arm64.deb"; do
+      grep -q " $f\$" "$work/dist/SHA256SUMS" || fail "$f is not in SHA256SUMS"
+    done
+    LC_ALL=C readelf -h "$work/dist/pidone-$version-aarch64" | grep -q AArch64 ||
+      fail "pidone-$version-aarch64 is not an AArch64 binary"
+    expect_eq "$(dpkg-deb -f "$work/dist/pidone_${version}_arm64.deb" Architecture)" arm64 \
+      "arm64 package architecture"
+    check_runs_as_pid1 "$work/dist/pidone-$version-aarch64" qemu-aarch64-static
+  fi
   ;;
 *) fail "unknown check '$what'" ;;
 esac
