@@ -101,13 +101,18 @@ deb)
   ;;
 
 manpages)
-  # Written from the real options: the long options of --help and of the man page are the
-  # same set, every pidone option names its PIDONE_ variable, and the version matches.
+  # Written from the real options: the long options of --help, of the man page and of
+  # docs/options.md are the same set, every pidone option names its PIDONE_ variable, and
+  # the version matches.
   for prog in pidone pidone-inspect; do
     page=$src/docs/man/$prog.1
     from_help=$("$build/$prog" --help | grep -o -- '--[a-z][a-z-]*' | sort -u)
     from_man=$(sed -n '/^\.SH OPTIONS/,/^\.SH [^O]/p' "$page" | grep -o -- '\\-\\-[a-z][a-z\\-]*' | sed 's/\\-/-/g' | sort -u)
     expect_eq "$from_man" "$from_help" "long options of $prog.1 against $prog --help"
+    if [ "$prog" = pidone ]; then
+      from_doc=$(grep -o -- '`--[a-z][a-z-]*' "$src/docs/options.md" | tr -d '`' | sort -u)
+      expect_eq "$from_doc" "$from_help" "long options of docs/options.md against pidone --help"
+    fi
     version=$("$build/$prog" --version | awk '{print $2}')
     grep -q "^\.TH .*\"pidone $version\"" "$page" || fail "$prog.1 is not for version $version"
   done
@@ -115,7 +120,7 @@ manpages)
     case "$option" in --help|--version) continue ;; esac
     var=PIDONE_$(echo "${option#--}" | tr 'a-z-' 'A-Z_')
     grep -q "$var" "$src/docs/man/pidone.1" || fail "pidone.1 does not name $var for $option"
-    grep -q "$var" "$src/docs/usage.md" || fail "docs/usage.md does not name $var for $option"
+    grep -q "$var" "$src/docs/options.md" || fail "docs/options.md does not name $var for $option"
   done
   ;;
 
