@@ -108,6 +108,14 @@ std::string ps_table(std::vector<proc::ProcStat> table, std::size_t limit) {
   return text;
 }
 
+CommandResult Container::recorded_exec(std::vector<std::string> runtime_exec,
+                                       const std::vector<std::string>& argv,
+                                       Clock::duration timeout) const {
+  runtime_exec.insert(runtime_exec.end(), argv.begin(), argv.end());
+  record(join_command(runtime_exec));
+  return run_command(runtime_exec, timeout);
+}
+
 int Container::kill_from_inside(int sig) {
   return exec({"kill", "-" + short_signal_name(sig), "1"}).exit_code;
 }

@@ -72,6 +72,9 @@ class Container {
       log_->push_back(line);
     }
   }
+  // `runtime_exec ARGV...` (e.g. `runc exec ID`, `podman exec NAME`): recorded, then run.
+  CommandResult recorded_exec(std::vector<std::string> runtime_exec,
+                              const std::vector<std::string>& argv, Clock::duration timeout) const;
 
  private:
   std::vector<std::string>* log_;

@@ -51,10 +51,7 @@ class PodmanContainer : public Container {
   nsrun::LineReader& out() override { return logs_.out(); }
 
   CommandResult exec(const std::vector<std::string>& argv, Clock::duration timeout) override {
-    std::vector<std::string> command = with_cli({"exec", name_});
-    command.insert(command.end(), argv.begin(), argv.end());
-    record(join_command(command));
-    return run_command(command, timeout);
+    return recorded_exec(with_cli({"exec", name_}), argv, timeout);
   }
 
   void kill_from_outside(int sig) override {

@@ -90,10 +90,7 @@ class RuncContainer : public Container {
   nsrun::LineReader& out() override { return runc_.out(); }
 
   CommandResult exec(const std::vector<std::string>& argv, Clock::duration timeout) override {
-    std::vector<std::string> command = {"runc", "exec", id_};
-    command.insert(command.end(), argv.begin(), argv.end());
-    record(join_command(command));
-    return run_command(command, timeout);
+    return recorded_exec({"runc", "exec", id_}, argv, timeout);
   }
 
   void kill_from_outside(int sig) override {

@@ -153,13 +153,20 @@ std::string explain_pid1(Container& c, const Subject& s) {
   return line;
 }
 
-void kill_inside(const LabConfig& config, const Subject& s, ScenarioResult& r) {
+// Starts subject `s` and waits for its ready line; nullptr (with a failed check) if not.
+std::unique_ptr<Container> start_ready(const LabConfig& config, const Subject& s,
+                                       ScenarioResult& r) {
   auto c = start(config, {s.argv, {}}, r, s.name);
-  if (!c) {
-    return;
-  }
-  if (!wait_ready(*c, s)) {
+  if (c && !wait_ready(*c, s)) {
     r.checks.push_back({s.name, "start", "starts", "did not start", false});
+    return nullptr;
+  }
+  return c;
+}
+
+void kill_inside(const LabConfig& config, const Subject& s, ScenarioResult& r) {
+  auto c = start_ready(config, s, r);
+  if (!c) {
     return;
   }
   r.explanations.push_back(explain_pid1(*c, s));
@@ -184,12 +191,8 @@ void kill_inside(const LabConfig& config, const Subject& s, ScenarioResult& r) {
 }
 
 void kill_outside(const LabConfig& config, const Subject& s, ScenarioResult& r) {
-  auto c = start(config, {s.argv, {}}, r, s.name);
+  auto c = start_ready(config, s, r);
   if (!c) {
-    return;
-  }
-  if (!wait_ready(*c, s)) {
-    r.checks.push_back({s.name, "start", "starts", "did not start", false});
     return;
   }
   c->kill_from_outside(SIGTERM);
