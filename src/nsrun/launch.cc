@@ -146,12 +146,15 @@ std::expected<Launched, std::string> Launched::start(const LaunchSpec& spec) {
   }
   ::close(barrier[1]);
   {
+    // EOF (POLLHUP) once execve closed the barrier, or the child exited. Bounded: the child
+    // only joins a cgroup, mounts /proc and execs; past 10 s start() returns anyway.
     pollfd done{barrier[0], POLLIN, 0};
-    char ignored = 0;
-    // Bounded: the child only joins a cgroup, mounts /proc and execs.
-    while (::poll(&done, 1, 10'000) < 0 && errno == EINTR) {
+    int ready = 0;
+    while ((ready = ::poll(&done, 1, 10'000)) < 0 && errno == EINTR) {
     }
-    while (::read(barrier[0], &ignored, 1) < 0 && errno == EINTR) {
+    char ignored = 0;
+    if (ready > 0) {
+      (void)!::read(barrier[0], &ignored, 1);  // 0: EOF, without blocking
     }
     ::close(barrier[0]);
   }
