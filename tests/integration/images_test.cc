@@ -73,6 +73,19 @@ std::string next_name() {
   return "pidone-test-" + std::to_string(::getpid()) + "-" + std::to_string(++count);
 }
 
+// `podman logs -f CONTAINER`, followed (stdout and stderr in one stream).
+std::optional<Launched> follow_logs(const std::string& container) {
+  LaunchSpec spec;
+  spec.pid_namespace = false;
+  spec.merge_stderr = true;
+  spec.argv = podman({"logs", "-f", container});
+  auto launched = Launched::start(spec);
+  if (!launched) {
+    return std::nullopt;
+  }
+  return std::move(*launched);
+}
+
 // One `podman run -d` container, removed (with anything still running in it) at the end.
 class Container {
  public:
@@ -90,12 +103,8 @@ class Container {
     started_ = started.code == 0;
     EXPECT_TRUE(started_) << started.err;
     if (started_) {
-      LaunchSpec logs;
-      logs.pid_namespace = false;
-      logs.merge_stderr = true;
-      logs.argv = podman({"logs", "-f", name_});
-      if (auto launched = Launched::start(logs)) {
-        logs_.emplace(std::move(*launched));
+      if (auto logs = follow_logs(name_)) {
+        logs_.emplace(std::move(*logs));
       }
     }
   }
@@ -133,17 +142,24 @@ class Container {
   std::optional<Launched> logs_;
 };
 
-// `ps -o pid,stat,comm` inside: PID 1's command, and how many zombies.
+// `ps -o pid,ppid,stat,comm` inside: PID 1's command, the zombies, the live processes.
 struct PsView {
   std::string pid1;
   int zombies = 0;
   std::map<std::string, std::string> pid_of;  // command -> PID of a live (not zombie) one
+  std::map<std::string, int> live;            // command -> how many live ones
   std::string text;
+
+  [[nodiscard]] int live_count(const std::string& comm) const {
+    const auto it = live.find(comm);
+    return it == live.end() ? 0 : it->second;
+  }
 };
 
-PsView ps_in(Container& c) {
+const std::vector<std::string> kPsArgs = {"ps", "-o", "pid,ppid,stat,comm"};
+
+PsView parse_ps(const ToolRun& ps) {
   PsView view;
-  const ToolRun ps = c.exec({"ps", "-o", "pid,ppid,stat,comm"});
   view.text = ps.out + ps.err;
   std::istringstream lines(ps.out);
   for (std::string line; std::getline(lines, line);) {
@@ -155,11 +171,16 @@ PsView ps_in(Container& c) {
     }
     if (stat.starts_with("Z")) {
       ++view.zombies;
-    } else {
+    } else if (pid != "PID") {
       view.pid_of[comm] = pid;
+      ++view.live[comm];
     }
   }
   return view;
+}
+
+PsView ps_in(Container& c) {
+  return parse_ps(c.exec(kPsArgs));
 }
 
 // `podman exec C kill PID` (SIGTERM). The `kill` process is inside the namespace it may be
@@ -342,18 +363,6 @@ class PlayedPod {
     return run_tool(podman(std::move(args)), false,
                     {"CONTAINERS_CONF=" + dir_ + "/containers.conf"}, timeout);
   }
-  // `podman logs -f CONTAINER`, followed.
-  std::optional<Launched> follow_logs(const std::string& container) const {
-    LaunchSpec spec;
-    spec.pid_namespace = false;
-    spec.merge_stderr = true;
-    spec.argv = podman({"logs", "-f", container});
-    auto launched = Launched::start(spec);
-    if (!launched) {
-      return std::nullopt;
-    }
-    return std::move(*launched);
-  }
 
  private:
   ToolRun kube(std::vector<std::string> args) const {
@@ -379,7 +388,7 @@ TEST(KubernetesManifests, PodStopsWithinItsBudget) {
   SKIP_WITHOUT_IMAGE("pidone-example:v1");
   PlayedPod pod("pod.yaml");
   ASSERT_TRUE(pod.played());
-  auto logs = pod.follow_logs("pidone-example-service");
+  auto logs = follow_logs("pidone-example-service");
   ASSERT_TRUE(logs);
   ASSERT_TRUE(saw_all(logs->out(), {"worker 1: running", "worker 2: running"}))
       << logs->out().seen();
@@ -396,25 +405,31 @@ TEST(KubernetesManifests, SharedPidPodPidoneIsASubreaperAndDrainsOnlyItsOwn) {
   SKIP_WITHOUT_IMAGE("pidone-example:v1");
   PlayedPod pod("shared-pid-pod.yaml");
   ASSERT_TRUE(pod.played());
-  auto logs = pod.follow_logs("pidone-shared-service");
+  auto logs = follow_logs("pidone-shared-service");
   ASSERT_TRUE(logs);
   ASSERT_TRUE(saw_all(
       logs->out(), {"registered as a child subreaper", "worker 1: running", "worker 2: running"}))
       << logs->out().seen();
-  const auto debug_ps = [&] {
-    return pod.podman_run({"exec", "pidone-shared-debug", "ps", "-o", "pid,ppid,stat,comm"});
+  // The Pod's processes, seen from its debug container: PID 1 is the pause process; the
+  // service (pidone, three sh, two sleep) and the debug container (pidone, sleep) beside it.
+  const auto pod_ps = [&] {
+    std::vector<std::string> exec = {"exec", "pidone-shared-debug"};
+    exec.insert(exec.end(), kPsArgs.begin(), kPsArgs.end());
+    return parse_ps(pod.podman_run(exec));
   };
-  const ToolRun before = debug_ps();
-  EXPECT_EQ(before.out.find("    1     0 S    pidone"), std::string::npos) << before.out;
-  EXPECT_NE(before.out.find(" sleep"), std::string::npos) << before.out;
+  const PsView before = pod_ps();
+  EXPECT_FALSE(before.pid1.empty()) << before.text;
+  EXPECT_NE(before.pid1, "pidone") << before.text;
+  EXPECT_EQ(before.live_count("pidone"), 2) << before.text;
+  EXPECT_EQ(before.live_count("sh"), 3) << before.text;
 
   // Kubernetes stops the app containers before the sandbox: stop the service alone.
   stop_and_expect_workers_drained(pod, "pidone-shared-service", logs->out());
   // The debug container's processes, in the same PID namespace, were not part of the drain.
-  const ToolRun after = debug_ps();
-  EXPECT_EQ(after.code, 0) << after.err;
-  EXPECT_NE(after.out.find(" sleep"), std::string::npos) << after.out;
-  EXPECT_EQ(after.out.find("service.sh"), std::string::npos) << after.out;
+  const PsView after = pod_ps();
+  EXPECT_EQ(after.live_count("sh"), 0) << after.text;  // the service and its workers: gone
+  EXPECT_EQ(after.live_count("pidone"), 1) << after.text;
+  EXPECT_EQ(after.live_count("sleep"), 1) << after.text;
 }
 
 // ---- podman --init: pidone in front of an image that does not have it ---------------------
