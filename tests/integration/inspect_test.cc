@@ -35,7 +35,8 @@ TEST(Inspect, BashAsPid1DropsSigtermAndIsAShell) {
   LaunchSpec spec;
   spec.argv = {"/bin/bash", lab_program("init.sh")};
   PIDONE_LAUNCH_OR_SKIP(init, spec);
-  // Settled: `sleep` started, and bash out of its fork, which it runs with signals blocked.
+  // Settled: `sleep` started, and bash out of its fork: bash blocks SIGINT, SIGTERM and SIGCHLD
+  // around fork() (strace shows it), which pidone-inspect would rightly report as "queued".
   ASSERT_TRUE(eventually(
       [&] { return processes_in(init).size() >= 2 && !blocks_signal(init.pid(), SIGTERM); }, 10s));
   const Inspection r = inspect_pid(init.pid());
