@@ -7,6 +7,7 @@
 #   pidone-VERSION-linux-ARCH.tar.gz                  both, the drop-in symlinks, man pages, docs
 #   pidone_VERSION_DEBARCH.deb, pidone-dropin_...     the packages (make package)
 # and SHA256SUMS for all of them. Refuses binaries that are not static.
+# RELEASE_CROSS_ROOT: where the cross builds go (default: beside BUILD_DIR).
 set -euo pipefail
 build=${1:?usage: release.sh BUILD_DIR OUT_DIR [EXTRA_ARCH...]}
 out=${2:?usage: release.sh BUILD_DIR OUT_DIR [EXTRA_ARCH...]}
@@ -46,7 +47,7 @@ for arch in "$@"; do
   [ "$arch" = "$(uname -m)" ] && continue
   toolchain=$src/cmake/toolchain-$arch.cmake
   [ -f "$toolchain" ] || { echo "release: no toolchain file for $arch ($toolchain)" >&2; exit 1; }
-  cross=$build-$arch
+  cross=${RELEASE_CROSS_ROOT:-$(dirname "$build")}/$(basename "$build")-$arch
   # Only what ships is built (CMAKE_SKIP_INSTALL_ALL_DEPENDENCY: cpack builds nothing else).
   cmake -S "$src" -B "$cross" -DCMAKE_TOOLCHAIN_FILE="$toolchain" -DCMAKE_BUILD_TYPE=MinSizeRel \
         -DPIDONE_STATIC=ON -DPIDONE_WERROR=ON -DPIDONE_TESTS=OFF \

@@ -19,7 +19,10 @@ status_of() { local rc=0; timeout 20 "$@" >/dev/null 2>&1 || rc=$?; echo "$rc"; 
 # the emulator then holds PID 1 and the shell is not necessarily PID 2.
 check_runs_as_pid1() {
   local pidone=$1 run=("${@:2}" "$1")
-  [ "$(id -u)" -eq 0 ] || return 0
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "note: not root: $pidone not run as PID 1 of a new namespace"
+    return 0
+  fi
   local out
   out=$(timeout 20 unshare --pid --fork --mount-proc "${run[@]}" -- /bin/sh -c \
         'trap "echo got-TERM; exit 3" TERM; echo "pid=$$"; kill 1; sleep 10 & wait' 2>&1) || true
@@ -136,7 +139,8 @@ release)
   else
     echo "note: no aarch64 cross compiler or qemu-aarch64-static: native release only"
   fi
-  "$src/scripts/release.sh" "$build" "$work/dist" "${extra[@]}" >/dev/null
+  # The cross build goes into the work folder too: nothing is left behind.
+  RELEASE_CROSS_ROOT=$work "$src/scripts/release.sh" "$build" "$work/dist" "${extra[@]}" >/dev/null
   (cd "$work/dist" && sha256sum --quiet -c SHA256SUMS) || fail "SHA256SUMS does not match"
   version=$("$build/pidone" --version | awk '{print $2}')
   for f in "pidone-$version-$(uname -m)" "pidone-inspect-$version-$(uname -m)"; do
