@@ -15,13 +15,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-cli=podman prefix=registry/ offline=0 only= cache_args=()
+cli=podman prefix=registry/ builder_from=registry only= cache_args=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --cli) cli=$2; shift ;;
     --prefix) prefix=$2; shift ;;
-    --offline) offline=1 ;;
-    --debootstrap) offline=debootstrap ;;
+    --offline) builder_from=host ;;
+    --debootstrap) builder_from=debootstrap ;;
     --only) only=$2; shift ;;
     --no-cache) cache_args=(--no-cache --layers=false) ;;
     *) echo "build.sh: unknown argument '$1'" >&2; exit 2 ;;
@@ -33,29 +33,35 @@ run=("$cli")
 # crun fails on this kind of machine's cgroup layout; runc works.
 [ "$cli" = podman ] && run+=(--runtime runc)
 build_args=()
-if [ "$offline" = 1 ]; then
-  [ "$cli" = podman ] || { echo "build.sh: --offline needs podman (build-time volumes)" >&2; exit 2; }
-  # An image of nothing but the merged-/usr symlinks and empty mount points.
-  builder=localhost/pidone-host-builder:latest
-  if ! "${run[@]}" image exists "$builder"; then
-    base=$(mktemp -d)
-    trap 'rm -rf "$base"' EXIT
-    mkdir -p "$base"/{usr,etc,tmp,proc,dev,sys,root}
-    for dir in bin lib lib64 sbin; do ln -s "usr/$dir" "$base/$dir"; done
-    tar -C "$base" -cf - . | "${run[@]}" import -q - "$builder" >/dev/null
-  fi
-  build_args+=(--build-arg "BUILDER=$builder" -v /usr:/usr:ro -v /etc:/etc:ro)
-elif [ "$offline" = debootstrap ]; then
-  builder=localhost/pidone-debian:12
-  if ! "${run[@]}" image exists "$builder"; then
-    root=$(mktemp -d)
-    trap 'rm -rf "$root"' EXIT
-    echo "debootstrap: Debian 12 into $root"
-    debootstrap --variant=minbase bookworm "$root" http://deb.debian.org/debian >/dev/null
-    tar -C "$root" -cf - . | "${run[@]}" import -q - "$builder" >/dev/null
-  fi
-  build_args+=(--build-arg "BUILDER=$builder")
-fi
+# import_as IMAGE FILL: unless IMAGE exists, FILL a new folder (its argument) and import it.
+import_as() {
+  "${run[@]}" image exists "$1" && return 0
+  local root
+  root=$(mktemp -d)
+  "$2" "$root" && tar -C "$root" -cf - . | "${run[@]}" import -q - "$1" >/dev/null
+  local rc=$?
+  rm -rf "$root"
+  return $rc
+}
+# Nothing but the merged-/usr symlinks and empty mount points: the host's toolchain is mounted.
+host_skeleton() {
+  mkdir -p "$1"/{usr,etc,tmp,proc,dev,sys,root}
+  for dir in bin lib lib64 sbin; do ln -s "usr/$dir" "$1/$dir"; done
+}
+debian12() {
+  echo "debootstrap: Debian 12 into $1"
+  debootstrap --variant=minbase bookworm "$1" http://deb.debian.org/debian >/dev/null
+}
+case "$builder_from" in
+  host)
+    [ "$cli" = podman ] || { echo "build.sh: --offline needs podman (build-time volumes)" >&2; exit 2; }
+    import_as localhost/pidone-host-builder:latest host_skeleton
+    build_args+=(--build-arg BUILDER=localhost/pidone-host-builder:latest
+                 -v /usr:/usr:ro -v /etc:/etc:ro) ;;
+  debootstrap)
+    import_as localhost/pidone-debian:12 debian12
+    build_args+=(--build-arg BUILDER=localhost/pidone-debian:12) ;;
+esac
 
 build() {  # build FILE TARGET TAG
   local target=()
