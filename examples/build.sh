@@ -8,7 +8,7 @@
 #   --no-cache build from scratch and keep no intermediate images (the tests use it)
 #   --offline  no registry needed: the build stage is a minimal image that runs the host's
 #              toolchain (/usr and /etc mounted read-only; podman only). The host needs g++,
-#              cmake, busybox-static, golang-go and bash (scripts/install-deps.sh build).
+#              cmake, busybox-static, golang-go and bash (scripts/install-deps.sh demo).
 #   --debootstrap  no container registry, but a Debian mirror: the build stage's base is a
 #              Debian 12 made with debootstrap (minbase) and imported, and the Containerfiles
 #              run as published (apt-get installs the toolchain).

@@ -5,9 +5,9 @@
 #include <string_view>
 
 #include "pidone/duration.h"
-#include "pidone/signal_names.h"
 #include "proc/pids_cgroup.h"
 #include "proc/status_parser.h"
+#include "sys/signal_names.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);

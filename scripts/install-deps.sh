@@ -1,24 +1,35 @@
 #!/usr/bin/env bash
-# Installs what building and testing pidone needs on Debian 12, and nothing when it is all there.
-# Usage: scripts/install-deps.sh [build|bench|lab]...   (default: build)
+# Installs what one make target needs on Debian 12, and nothing when it is all there.
+# Usage: scripts/install-deps.sh GROUP...   (default: build)
+#   build    a C++ compiler, CMake and make: all that building pidone asks for (make build)
+#   test     GoogleTest, the anchors the compat tests compare with, the runtimes and tools the
+#            suite drives, and what release needs (make test runs the packaging checks too)
+#   demo     the lab's runtimes and its Go experiment (make demo)
+#   release  the aarch64 cross compiler and qemu to check it, lintian (make release)
+#   bench    the anchors the benchmark compares against, Google Benchmark (make bench)
+#   fuzz     clang 16 with its libFuzzer runtime (make fuzz)
+#   lint     clang-format, clang-tidy and cppcheck (make lint, make format-check)
 set -euo pipefail
 
 want=()
 for group in "${@:-build}"; do
   case "$group" in
-    # golang-go builds the lab's go-init (the seed's Go experiment); tini, dumb-init and
-    # catatonit are the lab's comparison and the compat tests' anchors; runc, busybox-static
-    # and podman make the lab's other runtimes and build the example images; man-db and
-    # groff-base render the man pages in the packaging tests; the aarch64 cross compiler and
-    # qemu-user-static build and check make release's arm64 binaries.
-    build) want+=(g++ cmake make libgtest-dev libgmock-dev clang-format cppcheck util-linux procps
-                  golang-go tini dumb-init catatonit runc busybox-static podman valgrind strace
-                  man-db groff-base g++-aarch64-linux-gnu qemu-user-static) ;;
-    # The anchors the benchmark compares against, and the tools it measures with.
+    build) want+=(g++ cmake make) ;;
+    # tini, dumb-init and catatonit are the compat tests' anchors; golang-go builds the lab's
+    # go-init; runc, busybox-static and podman are the lab's other runtimes and build the
+    # example images; man-db and groff-base render the man pages in the packaging tests.
+    test) want+=(g++ cmake make libgtest-dev libgmock-dev util-linux procps tini dumb-init
+                 catatonit golang-go runc busybox-static podman valgrind strace man-db
+                 groff-base dpkg-dev) ;;
+    demo) want+=(g++ cmake make golang-go runc busybox-static podman tini dumb-init catatonit) ;;
+    # The aarch64 cross compiler and qemu-user-static build and check the arm64 binaries.
+    release) want+=(g++ cmake make dpkg-dev g++-aarch64-linux-gnu qemu-user-static) ;;
     bench) want+=(tini dumb-init catatonit libbenchmark-dev) ;;
-    # clang 16 with its libFuzzer runtime (clang 14 cannot build std::expected code).
+    # clang 14, the default on Debian 12, cannot build std::expected code; clang 16 can.
     fuzz) want+=(clang-16 libclang-rt-16-dev) ;;
-    *) echo "install-deps: unknown group '$group' (want build, bench, fuzz)" >&2; exit 2 ;;
+    lint) want+=(clang-format clang-tidy cppcheck) ;;
+    *) echo "install-deps: unknown group '$group' (want build, test, demo, release, bench, fuzz, lint)" >&2
+       exit 2 ;;
   esac
 done
 

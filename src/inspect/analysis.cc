@@ -6,7 +6,7 @@
 #include <cstdio>
 #include <map>
 
-#include "pidone/signal_names.h"
+#include "sys/signal_names.h"
 #include "text/json.h"
 
 namespace pidone::inspect {
@@ -34,7 +34,7 @@ std::string json_signal_list(std::uint64_t mask) {
   std::string out = "[";
   for (int sig = 1; sig <= 64; ++sig) {
     if (has(mask, sig)) {
-      out += (out.size() > 1 ? ", " : "") + json_string(signal_name(sig));
+      out += (out.size() > 1 ? ", " : "") + json_string(sys::signal_name(sig));
     }
   }
   return out + "]";
@@ -58,13 +58,12 @@ void add_signal_findings(Analysis& a, const Snapshot& s) {
                    std::to_string(s.processes.size() - 1) +
                    " processes without a SIGTERM of their own (unless it forwards it)"});
   }
-  if (a.init.kind == InitKind::kShell) {
-    a.findings.push_back({false, "PID 1 is " + a.init.label + ": " + a.init.note});
-  } else if (a.init.kind == InitKind::kForwardingInit) {
+  if (a.init.kind == InitKind::kShell || a.init.kind == InitKind::kForwardingInit) {
     a.findings.push_back({false, "PID 1 is " + a.init.label + ": " + a.init.note});
   }
   if (a.pending != 0) {
-    a.findings.push_back({false, "PID 1 has signals pending: " + signal_names(a.pending)});
+    a.findings.push_back(
+        {false, "PID 1 has signals pending: " + sys::signal_set_names(sys::SignalSet(a.pending))});
   }
 }
 
@@ -132,16 +131,6 @@ void add_capacity_findings(Analysis& a, const Snapshot& s) {
 
 }  // namespace
 
-std::string signal_names(std::uint64_t mask) {
-  std::string text;
-  for (int sig = 1; sig <= 64; ++sig) {
-    if (has(mask, sig)) {
-      text += (text.empty() ? "" : " ") + signal_name(sig);
-    }
-  }
-  return text.empty() ? "(none)" : text;
-}
-
 int Analysis::warnings() const {
   return static_cast<int>(
       std::count_if(findings.begin(), findings.end(), [](const Finding& f) { return f.warning; }));
@@ -181,15 +170,15 @@ std::string render_text(const Analysis& a, const Snapshot& s, bool all) {
   std::snprintf(line, sizeof(line), "PID 1: %s (%s, host PID %d)\n  %s\n", a.init_command.c_str(),
                 a.init.label.c_str(), s.init_host_pid, a.init.note.c_str());
   out += line;
-  out += "  blocked: " + signal_names(a.masks.blocked) + "\n";
-  out += "  ignored: " + signal_names(a.masks.ignored) + "\n";
-  out += "  caught:  " + signal_names(a.masks.caught) + "\n";
-  out += "  pending: " + signal_names(a.pending) + "\n\n";
+  out += "  blocked: " + sys::signal_set_names(sys::SignalSet(a.masks.blocked)) + "\n";
+  out += "  ignored: " + sys::signal_set_names(sys::SignalSet(a.masks.ignored)) + "\n";
+  out += "  caught:  " + sys::signal_set_names(sys::SignalSet(a.masks.caught)) + "\n";
+  out += "  pending: " + sys::signal_set_names(sys::SignalSet(a.pending)) + "\n\n";
   std::snprintf(line, sizeof(line), "  %-12s %-34s %s\n", "kill -SIG 1",
                 "from inside (docker exec)", "from the parent namespace (docker kill)");
   out += line;
   for (const auto& row : a.signals) {
-    std::snprintf(line, sizeof(line), "  %-12s %-34s %s\n", signal_name(row.sig).c_str(),
+    std::snprintf(line, sizeof(line), "  %-12s %-34s %s\n", sys::signal_name(row.sig).c_str(),
                   describe(row.from_inside), describe(row.from_parent));
     out += line;
   }
@@ -255,7 +244,7 @@ std::string render_json(const Analysis& a, const Snapshot& s, bool all) {
   for (std::size_t i = 0; i < a.signals.size(); ++i) {
     const auto& row = a.signals[i];
     out += std::string(i > 0 ? ",\n" : "\n") +
-           "    {\"signal\": " + json_string(signal_name(row.sig)) +
+           "    {\"signal\": " + json_string(sys::signal_name(row.sig)) +
            ", \"from_inside\": " + json_string(describe(row.from_inside)) +
            ", \"from_parent_namespace\": " + json_string(describe(row.from_parent)) + "}";
   }

@@ -53,7 +53,4 @@ struct Analysis {
 [[nodiscard]] std::string render_json(const Analysis& analysis, const Snapshot& snapshot,
                                       bool all_processes);
 
-// "SIGINT SIGCHLD", or "(none)".
-[[nodiscard]] std::string signal_names(std::uint64_t mask);
-
 }  // namespace pidone::inspect

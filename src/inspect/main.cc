@@ -6,11 +6,12 @@
 
 #include "inspect/analysis.h"
 #include "inspect/snapshot.h"
+#include "sys/exit_codes.h"
 
 namespace {
 
 constexpr int kExitWarnings = 1;
-constexpr int kExitUsage = 2;
+using pidone::sys::kExitUsage;
 
 void usage(FILE* to) {
   std::fputs(

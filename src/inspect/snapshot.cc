@@ -59,7 +59,9 @@ std::expected<Snapshot, std::string> read_snapshot(const std::string& proc_root,
     if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) {
       continue;
     }
-    const std::string base = proc_root + "/" + name;
+    std::string base = proc_root;
+    base += '/';
+    base += name;
     auto stat = proc::parse_stat(proc::read_text_file(base + "/stat"));
     auto status = proc::parse_status(proc::read_text_file(base + "/status"));
     if (!stat || !status) {

@@ -9,8 +9,8 @@
 #include <sstream>
 
 #include "nsrun/launch.h"
-#include "pidone/signal_names.h"
 #include "proc/process_table.h"
+#include "sys/signal_names.h"
 
 namespace pidone::lab {
 
@@ -75,17 +75,7 @@ CommandResult run_command(const std::vector<std::string>& argv, nsrun::Clock::du
 }
 
 std::string short_signal_name(int sig) {
-  return signal_name(sig).substr(3);
-}
-
-std::string describe_signals(sys::SignalSet set) {
-  std::string text;
-  for (int sig = 1; sig <= sys::kMaxSignal; ++sig) {
-    if (set.contains(sig)) {
-      text += (text.empty() ? "" : " ") + signal_name(sig);
-    }
-  }
-  return text.empty() ? "(none)" : text;
+  return sys::signal_name(sig).substr(3);
 }
 
 std::string ps_table(std::vector<proc::ProcStat> table, std::size_t limit) {

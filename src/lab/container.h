@@ -106,9 +106,6 @@ CommandResult run_command(const std::vector<std::string>& argv, Clock::duration 
 // "kill -TERM 1" style: "TERM" for SIGTERM.
 std::string short_signal_name(int sig);
 
-// "SIGINT SIGCHLD" for a set.
-std::string describe_signals(sys::SignalSet set);
-
 // "  PID  PPID STAT COMMAND" rows, at most `limit`, then a line that counts the rest.
 std::string ps_table(std::vector<proc::ProcStat> table, std::size_t limit = 8);
 

@@ -15,10 +15,11 @@
 #include "lab/runc_runtime.h"
 #include "lab/scenarios.h"
 #include "nsrun/launch.h"
+#include "sys/exit_codes.h"
 
 namespace {
 
-constexpr int kExitUsage = 2;
+using pidone::sys::kExitUsage;
 
 std::string self_dir() {
   char path[PATH_MAX];

@@ -16,7 +16,7 @@ class NamespaceContainer : public Container {
   NamespaceContainer(nsrun::Launched launched, std::optional<PidsCgroup> cgroup,
                      std::vector<std::string>* log)
       : Container(log), launched_(std::move(launched)), cgroup_(std::move(cgroup)) {}
-  ~NamespaceContainer() override { stop(); }
+  ~NamespaceContainer() override { NamespaceContainer::stop(); }  // no virtual dispatch here
 
   [[nodiscard]] pid_t host_pid() const override { return launched_.pid(); }
   nsrun::LineReader& out() override { return launched_.out(); }

@@ -45,7 +45,7 @@ class PodmanContainer : public Container {
         logs_(std::move(logs)),
         waiter_(std::move(waiter)),
         pids_cgroup_(proc::pids_cgroup_of(pid)) {}
-  ~PodmanContainer() override { stop(); }
+  ~PodmanContainer() override { PodmanContainer::stop(); }  // no virtual dispatch here
 
   [[nodiscard]] pid_t host_pid() const override { return pid_; }
   nsrun::LineReader& out() override { return logs_.out(); }
@@ -122,7 +122,8 @@ std::vector<std::string> PodmanRuntime::command(std::vector<std::string> args) c
 }
 
 std::expected<std::unique_ptr<PodmanRuntime>, std::string> PodmanRuntime::create(
-    std::string cli, std::string programs, const std::string& pidone, const std::string& tini) {
+    const std::string& cli, std::string programs, const std::string& pidone,
+    const std::string& tini) {
   const std::string base = "/tmp/pidone-lab-" + cli + "-" + std::to_string(::getpid());
   std::unique_ptr<PodmanRuntime> runtime(new PodmanRuntime(cli, std::move(programs), base));
   const CommandResult version = run_command(runtime->command({"version"}), 30s);

@@ -16,7 +16,8 @@ class PodmanRuntime : public RootfsRuntime {
   // `cli`: "podman" or "docker". Error: a one-line reason (not installed, no engine, the image
   // would not build).
   static std::expected<std::unique_ptr<PodmanRuntime>, std::string> create(
-      std::string cli, std::string programs, const std::string& pidone, const std::string& tini);
+      const std::string& cli, std::string programs, const std::string& pidone,
+      const std::string& tini);
   ~PodmanRuntime() override;
 
   [[nodiscard]] const char* name() const override { return cli_.c_str(); }

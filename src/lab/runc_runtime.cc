@@ -84,7 +84,7 @@ class RuncContainer : public Container {
         pid_(pid) {
     pids_cgroup_ = proc::pids_cgroup_of(pid_);  // found now: it is gone with the container
   }
-  ~RuncContainer() override { stop(); }
+  ~RuncContainer() override { RuncContainer::stop(); }  // no virtual dispatch here
 
   [[nodiscard]] pid_t host_pid() const override { return pid_; }
   nsrun::LineReader& out() override { return runc_.out(); }
@@ -153,9 +153,8 @@ class RuncContainer : public Container {
 
 }  // namespace
 
-std::expected<std::unique_ptr<RuncRuntime>, std::string> RuncRuntime::create(std::string programs,
-                                                                             std::string pidone,
-                                                                             std::string tini) {
+std::expected<std::unique_ptr<RuncRuntime>, std::string> RuncRuntime::create(
+    std::string programs, const std::string& pidone, const std::string& tini) {
   if (run_command({"runc", "--version"}, 10s).exit_code != 0) {
     return std::unexpected("runc is not installed (apt-get install runc)");
   }

@@ -15,8 +15,8 @@ class RuncRuntime : public RootfsRuntime {
  public:
   // Error: a one-line reason (runc or busybox missing, the rootfs could not be built).
   static std::expected<std::unique_ptr<RuncRuntime>, std::string> create(std::string programs,
-                                                                         std::string pidone,
-                                                                         std::string tini);
+                                                                         const std::string& pidone,
+                                                                         const std::string& tini);
   [[nodiscard]] const char* name() const override { return "runc"; }
   std::expected<std::unique_ptr<Container>, std::string> start(
       const Workload& workload, std::vector<std::string>* log) override;

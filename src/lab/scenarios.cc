@@ -11,6 +11,7 @@
 #include <optional>
 
 #include "lab/container.h"
+#include "sys/signal_names.h"
 
 namespace pidone::lab {
 namespace {
@@ -18,8 +19,8 @@ namespace {
 using nsrun::Clock;
 
 // Starts a subject; on failure records why as a failed check and returns null.
-std::unique_ptr<Container> start(const LabConfig& config, Workload workload, ScenarioResult& r,
-                                 const std::string& subject) {
+std::unique_ptr<Container> start(const LabConfig& config, const Workload& workload,
+                                 ScenarioResult& r, const std::string& subject) {
   auto started = config.runtime->start(workload, &r.commands);
   if (!started) {
     r.checks.push_back({subject, "start", "starts", "failed: " + started.error(), false});
@@ -128,10 +129,10 @@ std::string explain_pid1(Container& c, const Subject& s) {
   for (int sig = 1; sig <= sys::kMaxSignal; ++sig) {
     caught_count += caught.contains(sig) ? 1 : 0;
   }
-  std::string line =
-      s.name + ": PID 1 is " + c.pid1_name() + "; it catches " +
-      (caught_count > 8 ? std::to_string(caught_count) + " signals" : describe_signals(caught)) +
-      " (SigCgt). ";
+  std::string line = s.name + ": PID 1 is " + c.pid1_name() + "; it catches " +
+                     (caught_count > 8 ? std::to_string(caught_count) + " signals"
+                                       : sys::signal_set_names(caught)) +
+                     " (SigCgt). ";
   if (blocked.contains(SIGTERM)) {
     line +=
         "It blocks SIGTERM and reads it from a signalfd: a blocked signal is queued, never "
@@ -400,8 +401,9 @@ ScenarioResult run_pids_limit(const LabConfig& config) {
       return app_pid && count_if_state(table, 'Z', *app_pid) >= created;
     });
     const std::string full = c->pids_usage();
-    r.tables.push_back("  " + subject + ": pids " + full + ", processes:\n" +
-                       ps_table(c->processes()));
+    std::string table = "  " + subject;
+    table += ": pids " + full + ", processes:\n" + ps_table(c->processes());
+    r.tables.push_back(std::move(table));
     if (with_pidone) {
       // The fix: the zombies' parent dies, they are orphaned to pidone, which reaps them.
       // `docker exec kill` cannot fork in the full cgroup either: kill it from the host.
@@ -423,8 +425,10 @@ ScenarioResult run_pids_limit(const LabConfig& config) {
       r.checks.push_back({subject, "new process after app-test died", "works (orphans reaped)",
                           observed + ", pids " + c->pids_usage(), !failed});
     } else {
-      r.checks.push_back({subject, "new process while zombies hold PIDs", "fails (EAGAIN)",
-                          observed + ", pids " + full, failed});
+      std::string seen = observed;
+      seen += ", pids " + full;
+      r.checks.push_back(
+          {subject, "new process while zombies hold PIDs", "fails (EAGAIN)", seen, failed});
     }
     c->stop();
   }

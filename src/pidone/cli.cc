@@ -5,7 +5,7 @@
 #include <cstdlib>
 
 #include "pidone/duration.h"
-#include "pidone/signal_names.h"
+#include "sys/signal_names.h"
 
 namespace pidone {
 namespace {
@@ -160,10 +160,10 @@ Status apply(const OptionSpec& spec, std::string_view value, const std::string& 
         return invalid(
             "FROM:TO with signal names or numbers 1 to 64 (TO may be 0), e.g. TERM:QUIT");
       }
-      const auto from = parse_signal(pair->first);
+      const auto from = sys::parse_signal(pair->first);
       int to = 0;
       if (pair->second != "0") {
-        const auto parsed = parse_signal(pair->second);
+        const auto parsed = sys::parse_signal(pair->second);
         to = parsed.value_or(-1);
       }
       if (!from || to < 0) {
@@ -174,7 +174,7 @@ Status apply(const OptionSpec& spec, std::string_view value, const std::string& 
       return {};
     }
     case OptionId::kPdeathsig:
-      if (auto sig = parse_signal(value)) {
+      if (auto sig = sys::parse_signal(value)) {
         options.pdeathsig = *sig;
         return {};
       }

@@ -23,9 +23,9 @@ std::optional<sys::Millis> parse_duration(std::string_view text) {
   } else if (unit == "ms") {
     scale = 1;
   } else if (unit == "m") {
-    scale = 60 * 1000;
+    scale = sys::Millis{60} * 1000;
   } else if (unit == "h") {
-    scale = 3600 * 1000;
+    scale = sys::Millis{3600} * 1000;
   } else {
     return std::nullopt;
   }

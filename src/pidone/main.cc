@@ -14,13 +14,13 @@ int main(int argc, char** argv) {
   using namespace pidone;
   // A usage message to a closed stderr must not end pidone by SIGPIPE. (The child's
   // dispositions are reset to the default before it runs.)
-  ::signal(SIGPIPE, SIG_IGN);
+  (void)::signal(SIGPIPE, SIG_IGN);  // cannot fail for a valid signal
   const std::span<const char* const> args(const_cast<const char* const*>(argv) + 1,
                                           static_cast<std::size_t>(argc > 0 ? argc - 1 : 0));
   Invocation invocation = parse_invocation(personality_from_argv0(argc > 0 ? argv[0] : nullptr),
                                            args, process_environment());
   if (invocation.kind != Invocation::Kind::kRun) {
-    std::fputs(invocation.text.c_str(), invocation.to_stderr ? stderr : stdout);
+    (void)std::fputs(invocation.text.c_str(), invocation.to_stderr ? stderr : stdout);
     return invocation.exit_code;
   }
   const Log log(invocation.options.verbosity, invocation.options.log_prefix);

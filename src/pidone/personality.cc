@@ -5,7 +5,8 @@
 #include <cstring>
 #include <string_view>
 
-#include "pidone/signal_names.h"
+#include "sys/exit_codes.h"
+#include "sys/signal_names.h"
 
 namespace pidone {
 namespace {
@@ -159,7 +160,7 @@ Invocation parse_tini(std::span<const char* const> args, const EnvLookup& env) {
         o.signal_target = SignalTarget::kGroup;
         break;
       case 'p': {
-        const auto sig = parse_signal(scan.value());
+        const auto sig = sys::parse_signal(scan.value());
         if (!sig) {
           return usage_error(std::string("tini: Not a valid option for -p: ") + scan.value() +
                              "\n");
@@ -261,6 +262,7 @@ Invocation parse_dumb_init(std::span<const char* const> args, const EnvLookup& e
     }
   }
   std::vector<const char*> argv;
+  argv.reserve(words.size() + 1 + args.size() - i);
   for (const auto& w : words) {
     argv.push_back(w.c_str());
   }
@@ -284,10 +286,10 @@ Invocation parse_dumb_init(std::span<const char* const> args, const EnvLookup& e
       case 'r': {
         const std::string_view spec = scan.value();
         const auto colon = spec.find(':');
-        const auto from = parse_signal(spec.substr(0, colon));
+        const auto from = sys::parse_signal(spec.substr(0, colon));
         const std::string_view to_text =
             colon == std::string_view::npos ? std::string_view() : spec.substr(colon + 1);
-        const auto to = to_text == "0" ? std::optional<int>(0) : parse_signal(to_text);
+        const auto to = to_text == "0" ? std::optional<int>(0) : sys::parse_signal(to_text);
         if (colon == std::string_view::npos || !from || !to) {
           return usage_error(
               "Usage: -r option takes <signum>:<signum>, where <signum> is between 1 and 31.\n"
@@ -388,7 +390,7 @@ Invocation parse_pidone(std::span<const char* const> args, const EnvLookup& env)
     inv.kind = Invocation::Kind::kUsageError;
     inv.text = "pidone: " + parsed.error() + " (see 'pidone --help')\n";
     inv.to_stderr = true;
-    inv.exit_code = 2;  // sys::kExitUsage
+    inv.exit_code = sys::kExitUsage;
     return inv;
   }
   if (parsed->action == CliAction::kHelp) {

@@ -12,7 +12,7 @@
 namespace {
 
 [[noreturn]] void die(const char* what) {
-  static const char kPrefix[] = "pidone: fatal: ";
+  static constexpr char kPrefix[] = "pidone: fatal: ";
   (void)!::write(STDERR_FILENO, kPrefix, sizeof(kPrefix) - 1);
   (void)!::write(STDERR_FILENO, what, std::strlen(what));
   (void)!::write(STDERR_FILENO, "\n", 1);
@@ -22,7 +22,7 @@ namespace {
 }  // namespace
 
 namespace std {
-// NOLINTBEGIN(readability-identifier-naming): these names are libstdc++'s.
+// NOLINTBEGIN(readability-identifier-naming,bugprone-reserved-identifier): libstdc++'s names.
 [[noreturn]] void __throw_bad_alloc() {
   die("out of memory");
 }
@@ -41,7 +41,7 @@ namespace std {
 [[noreturn]] void __throw_out_of_range_fmt(const char* what, ...) {
   die(what);
 }
-// NOLINTEND(readability-identifier-naming)
+// NOLINTEND(readability-identifier-naming,bugprone-reserved-identifier)
 }  // namespace std
 
 // libstdc++'s operator new throws std::bad_alloc, which links the whole unwinder.
@@ -58,8 +58,10 @@ void operator delete(void* memory, std::size_t /*size*/) noexcept {
   std::free(memory);
 }
 
+// NOLINTBEGIN(readability-identifier-naming,bugprone-reserved-identifier): libstdc++'s name.
 namespace __gnu_cxx {
 [[noreturn]] void __verbose_terminate_handler() {
   die("terminate called");
 }
 }  // namespace __gnu_cxx
+// NOLINTEND(readability-identifier-naming,bugprone-reserved-identifier)

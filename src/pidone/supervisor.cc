@@ -9,7 +9,7 @@
 #include <cstring>
 
 #include "pidone/duration.h"
-#include "pidone/signal_names.h"
+#include "sys/signal_names.h"
 #include "sys/spawn.h"
 
 namespace pidone {
@@ -196,12 +196,12 @@ void Supervisor::handle_signal(const signalfd_siginfo& info) {
   if ((sig == SIGHUP && ignore_hangup_ > 0) || (sig == SIGCONT && ignore_continue_ > 0)) {
     --(sig == SIGHUP ? ignore_hangup_ : ignore_continue_);
     log_.write(Level::kDebug, "%s from giving up the terminal: not forwarded",
-               signal_name(sig).c_str());
+               sys::signal_name(sig).c_str());
     return;
   }
   if (state_ != State::kRunning) {
     log_.write(Level::kDebug, "%s received while draining: not forwarded",
-               signal_name(sig).c_str());
+               sys::signal_name(sig).c_str());
     return;
   }
   if (options_.pause) {
@@ -230,7 +230,7 @@ void Supervisor::forward_to_child(int sig, const signalfd_siginfo& info) {
     target_sig = SIGSTOP;
   }
   if (target_sig == 0) {
-    log_.write(Level::kDebug, "%s dropped (--rewrite)", signal_name(sig).c_str());
+    log_.write(Level::kDebug, "%s dropped (--rewrite)", sys::signal_name(sig).c_str());
     return;
   }
   // A queued real-time signal keeps its value, so a sigqueue() sender is understood by the child.
@@ -241,11 +241,12 @@ void Supervisor::forward_to_child(int sig, const signalfd_siginfo& info) {
     queued.si_code = SI_QUEUE;
     queued.si_pid = self_;
     queued.si_uid = ::getuid();
-    queued.si_value.sival_ptr = reinterpret_cast<void*>(info.ssi_ptr);
+    static_assert(sizeof(queued.si_value) == sizeof(info.ssi_ptr));
+    std::memcpy(&queued.si_value, &info.ssi_ptr, sizeof(queued.si_value));
     with_value = &queued;
   }
   if (log_.enabled(Level::kDebug)) {
-    log_.write(Level::kDebug, "forwarding %s to %s %d", signal_name(target_sig).c_str(),
+    log_.write(Level::kDebug, "forwarding %s to %s %d", sys::signal_name(target_sig).c_str(),
                options_.signal_target == SignalTarget::kGroup ? "group" : "child", child_pid_);
   }
   send_to_child(target_sig, with_value);
@@ -263,21 +264,21 @@ void Supervisor::send_to_child(int sig, const siginfo_t* queued) {
   }
   if (options_.signal_target == SignalTarget::kGroup) {
     if (::kill(-child_pid_, sig) != 0 && errno != ESRCH) {
-      log_.write(Level::kWarn, "kill(-%d, %s): %s", child_pid_, signal_name(sig).c_str(),
+      log_.write(Level::kWarn, "kill(-%d, %s): %s", child_pid_, sys::signal_name(sig).c_str(),
                  std::strerror(errno));
     }
     return;
   }
   if (child_fd_.valid()) {
     if (auto sent = child_fd_.send_signal(sig, queued); !sent && sent.error().code != ESRCH) {
-      log_.write(Level::kWarn, "%s to %d: %s", signal_name(sig).c_str(), child_pid_,
+      log_.write(Level::kWarn, "%s to %d: %s", sys::signal_name(sig).c_str(), child_pid_,
                  sent.error().to_string().c_str());
     }
     return;
   }
   // No pidfd (old kernel): the child is not reaped yet, so its PID cannot have been reused.
   if (::kill(child_pid_, sig) != 0 && errno != ESRCH) {
-    log_.write(Level::kWarn, "kill(%d, %s): %s", child_pid_, signal_name(sig).c_str(),
+    log_.write(Level::kWarn, "kill(%d, %s): %s", child_pid_, sys::signal_name(sig).c_str(),
                std::strerror(errno));
   }
 }
@@ -303,7 +304,7 @@ void Supervisor::reap_children() {
       child_fd_ = sys::PidFd();
       if (exit.signaled) {
         log_.write(Level::kInfo, "child %d killed by %s", exit.pid,
-                   signal_name(exit.value).c_str());
+                   sys::signal_name(exit.value).c_str());
       } else {
         log_.write(Level::kInfo, "child %d exited with %d", exit.pid, exit.value);
       }
@@ -348,7 +349,7 @@ void Supervisor::on_deadlines(sys::Millis now) {
   if (stop_deadline_ && now >= *stop_deadline_ && state_ == State::kRunning) {
     stop_deadline_.reset();
     log_.write(Level::kWarn, "child %d still running %s after the stop signal: sending SIGKILL",
-               child_pid_, format_duration(*options_.stop_timeout_ms).c_str());
+               child_pid_, format_duration(options_.stop_timeout_ms.value_or(0)).c_str());
     send_to_child(SIGKILL, nullptr);
   }
   if (kill_deadline_ && now >= *kill_deadline_ && state_ == State::kDraining) {

@@ -37,8 +37,6 @@ class Supervisor {
   // The loop. Returns pidone's exit code.
   [[nodiscard]] int run();
 
-  [[nodiscard]] pid_t child_pid() const { return child_pid_; }
-
  private:
   enum class State { kRunning, kDraining, kDone };
 

@@ -1,5 +1,5 @@
 // Reading a small text file whole (/proc and cgroup files): its text, or "" if unreadable.
-// iostreams: for pidone-inspect, the lab and the tests, never the init's hot path.
+// Plain read() calls, no iostreams: every pidone program may link it.
 #pragma once
 
 #include <string>

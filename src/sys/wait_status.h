@@ -1,23 +1,12 @@
-// Reaping children, and the exit-code convention of the shell.
-//
-//   child exited with N          -> N
-//   child killed by signal S     -> 128 + S
-//   command not found            -> 127  (kExitNotFound)
-//   command found, cannot run    -> 126  (kExitCannotRun)
-//   usage error                  -> 2    (kExitUsage)
-//   pidone failed to set up      -> 125  (kExitInitFailed)
+// Reaping children, and the exit code of a child (sys/exit_codes.h has the convention).
 #pragma once
 
 #include <sys/types.h>
 
 #include "sys/error.h"
+#include "sys/exit_codes.h"
 
 namespace pidone::sys {
-
-inline constexpr int kExitUsage = 2;
-inline constexpr int kExitInitFailed = 125;
-inline constexpr int kExitCannotRun = 126;
-inline constexpr int kExitNotFound = 127;
 
 struct ChildExit {
   pid_t pid = 0;

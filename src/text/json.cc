@@ -23,7 +23,7 @@ std::string json_string(const std::string& text) {
       default:
         if (static_cast<unsigned char>(c) < 0x20) {
           char escaped[8];
-          std::snprintf(escaped, sizeof(escaped), "\\u%04x", c);
+          (void)std::snprintf(escaped, sizeof(escaped), "\\u%04x", c);  // always fits
           out += escaped;
         } else {
           out += c;

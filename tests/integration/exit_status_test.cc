@@ -26,7 +26,8 @@ TEST_P(DeathBySignal, Is128PlusTheSignal) {
 INSTANTIATE_TEST_SUITE_P(Common, DeathBySignal,
                          ::testing::Values(SIGHUP, SIGINT, SIGQUIT, SIGABRT, SIGKILL, SIGUSR1,
                                            SIGSEGV, SIGUSR2, SIGPIPE, SIGALRM, SIGTERM, SIGBUS,
-                                           SIGRTMIN, SIGRTMAX));
+                                           SIGRTMIN, SIGRTMAX),
+                         signal_param_name);
 
 TEST(RemapExit, RewritesOneCodeOnly) {
   PIDONE_LAUNCH_OR_SKIP(a, pidone_running({"--remap-exit", "143:0"},

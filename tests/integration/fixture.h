@@ -18,6 +18,7 @@
 
 #include "nsrun/launch.h"
 #include "proc/process_table.h"
+#include "sys/signal_names.h"
 
 namespace pidone::testing {
 
@@ -135,6 +136,14 @@ inline bool blocks_signal(pid_t pid, int sig) {
     }
   }
   return false;
+}
+
+// Names a test by its signal parameter: .../SIGTERM, .../SIGRTMIN_3. Stable, unlike an index
+// into a list that grows.
+inline std::string signal_param_name(const ::testing::TestParamInfo<int>& info) {
+  std::string name = sys::signal_name(info.param);
+  std::replace(name.begin(), name.end(), '+', '_');
+  return name;
 }
 
 // "ready 12" -> 12

@@ -49,7 +49,8 @@ TEST_P(ForwardEverySignal, FromTheParentNamespaceToTheChild) {
 
 // All 1..64 but SIGKILL, SIGSTOP, SIGCHLD and the fault signals: real-time ones and glibc's
 // reserved 32 and 33 included.
-INSTANTIATE_TEST_SUITE_P(All, ForwardEverySignal, ::testing::ValuesIn(forwardable_signals()));
+INSTANTIATE_TEST_SUITE_P(All, ForwardEverySignal, ::testing::ValuesIn(forwardable_signals()),
+                         signal_param_name);
 
 TEST(Forwarding, KillFromInsideTheNamespaceReachesTheChild) {
   // The child reports SIGTERM without exiting on it (it exits on SIGUSR2): the namespace must

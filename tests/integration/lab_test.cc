@@ -49,7 +49,8 @@ TEST_P(LabRuntime, EveryScenarioBehavesAsTheSeedSays) {
   EXPECT_NE(run.out.find("\"verdict\": \"PASS\"\n}"), std::string::npos) << run.out;
 }
 
-INSTANTIATE_TEST_SUITE_P(Runtimes, LabRuntime, ::testing::Values("namespaces", "runc", "podman"));
+INSTANTIATE_TEST_SUITE_P(Runtimes, LabRuntime, ::testing::Values("namespaces", "runc", "podman"),
+                         [](const auto& param_info) { return std::string(param_info.param); });
 
 TEST(Lab, GoInitIsRunWhenGoIsInstalled) {
   if (auto reason = pid_namespace_unavailable()) {

@@ -131,7 +131,7 @@ release)
   if LC_ALL=C readelf -l "$build/pidone" | grep -q 'program interpreter'; then
     skip "not a static build (make release uses the release preset)"
   fi
-  # aarch64 too where the cross compiler and qemu are (scripts/install-deps.sh build has them).
+  # aarch64 too where the cross compiler and qemu are (scripts/install-deps.sh release has them).
   extra=()
   if command -v aarch64-linux-gnu-g++ >/dev/null && command -v qemu-aarch64-static >/dev/null &&
      [ "$(uname -m)" = x86_64 ]; then

@@ -1,9 +1,9 @@
-#include "pidone/signal_names.h"
+#include "sys/signal_names.h"
 
 #include <gtest/gtest.h>
 #include <signal.h>
 
-namespace pidone {
+namespace pidone::sys {
 namespace {
 
 TEST(SignalNames, AcceptsEveryForm) {
@@ -37,4 +37,4 @@ TEST(SignalNames, NamesRoundTrip) {
 }
 
 }  // namespace
-}  // namespace pidone
+}  // namespace pidone::sys

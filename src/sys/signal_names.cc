@@ -1,4 +1,4 @@
-#include "pidone/signal_names.h"
+#include "sys/signal_names.h"
 
 #include <signal.h>
 
@@ -7,7 +7,7 @@
 #include <charconv>
 #include <tuple>
 
-namespace pidone {
+namespace pidone::sys {
 namespace {
 
 struct NamedSignal {
@@ -25,8 +25,6 @@ constexpr std::array<NamedSignal, 32> kNames = {{
     {"XCPU", SIGXCPU},     {"XFSZ", SIGXFSZ}, {"VTALRM", SIGVTALRM}, {"PROF", SIGPROF},
     {"WINCH", SIGWINCH},   {"IO", SIGIO},     {"PWR", SIGPWR},       {"SYS", SIGSYS},
 }};
-
-constexpr int kMaxSignal = 64;
 
 std::optional<int> parse_number(std::string_view text) {
   int value = 0;
@@ -110,4 +108,14 @@ std::string signal_name(int sig) {
   return "SIG" + std::to_string(sig);
 }
 
-}  // namespace pidone
+std::string signal_set_names(SignalSet set) {
+  std::string text;
+  for (int sig = 1; sig <= kMaxSignal; ++sig) {
+    if (set.contains(sig)) {
+      text += (text.empty() ? "" : " ") + signal_name(sig);
+    }
+  }
+  return text.empty() ? "(none)" : text;
+}
+
+}  // namespace pidone::sys

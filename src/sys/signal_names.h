@@ -6,7 +6,9 @@
 #include <string>
 #include <string_view>
 
-namespace pidone {
+#include "sys/signal_set.h"
+
+namespace pidone::sys {
 
 // A signal 1..64, or nullopt for anything else.
 [[nodiscard]] std::optional<int> parse_signal(std::string_view text);
@@ -14,4 +16,7 @@ namespace pidone {
 // "SIGTERM", "SIGRTMIN+3", or "SIG32" for the two glibc keeps for itself.
 [[nodiscard]] std::string signal_name(int sig);
 
-}  // namespace pidone
+// "SIGHUP SIGTERM", or "(none)" for an empty set: how masks read in logs and reports.
+[[nodiscard]] std::string signal_set_names(SignalSet set);
+
+}  // namespace pidone::sys
