@@ -1,81 +1,97 @@
 #include "pidone/drain.h"
 
-#include <signal.h>
-#include <unistd.h>
-
-#include <cerrno>
-
-#include "proc/process_table.h"
-#include "sys/pid_fd.h"
+#include <algorithm>
 
 namespace pidone {
-namespace {
 
-std::vector<proc::ProcStat> others_in_namespace() {
-  // /proc may belong to another namespace (a bind mount of the host's); then it says nothing
-  // about ours and is not read.
-  if (!proc::proc_matches_own_namespace()) {
-    return {};
+void Drain::stop_signal(sys::Millis now) {
+  // Only the first stop signal starts the clock: a second SIGTERM must not postpone the SIGKILL.
+  if (phase_ == Phase::kRunning && config_.stop_timeout_ms && !stop_deadline_) {
+    stop_deadline_ = now + *config_.stop_timeout_ms;
   }
-  std::vector<proc::ProcStat> who = proc::scan_processes();
-  std::erase_if(who, [self = ::getpid()](const proc::ProcStat& p) {
-    return p.pid == self || p.state == 'Z';  // a zombie needs reaping, not a signal
-  });
-  return who;
 }
 
-}  // namespace
-
-DrainReport signal_remaining(Scope scope, int sig) {
-  DrainReport report;
-  if (scope == Scope::kNamespace) {
-    report.who = others_in_namespace();
-    // kill(-1) as PID 1: every process of the namespace but ourselves, in one call.
-    if (::kill(-1, sig) != 0) {
-      report.signalled = 0;  // ESRCH: nobody left
-    } else {
-      report.signalled = report.who.empty() ? -1 : static_cast<int>(report.who.size());
-    }
-    return report;
+void Drain::child_exited(int status, sys::Millis now) {
+  if (phase_ != Phase::kRunning) {
+    return;
   }
-  const std::vector<proc::ProcStat> listed =
-      proc::descendants_of(proc::scan_processes(), ::getpid());
-  for (const auto& process : listed) {
-    if (process.state == 'Z') {
-      continue;
-    }
-    auto pidfd = sys::PidFd::open(process.pid);
-    if (!pidfd && pidfd.error().code == ESRCH) {
-      continue;  // gone already
-    }
-    // The process must still be the one we listed (same start time). With a pidfd that check
-    // pins it for good; without one (a kernel before 5.3, or a seccomp profile that refuses
-    // pidfd_open) kill() is the best there is, right after the check.
-    const auto now = proc::read_stat(process.pid);
-    if (!now || now->start_time != process.start_time) {
-      continue;
-    }
-    const bool sent = pidfd ? pidfd->send_signal(sig).has_value() : ::kill(process.pid, sig) == 0;
-    if (sent) {
-      ++report.signalled;
-      report.who.push_back(process);
-    }
+  status_ = status;
+  stop_deadline_.reset();
+  switch (config_.end) {
+    case EndPolicy::kExit:
+      finish();
+      return;
+    case EndPolicy::kTermGroupAndExit:
+      pending_.term_group = true;
+      finish();
+      return;
+    case EndPolicy::kDrain:
+      break;
   }
-  return report;
+  if (config_.grace_ms == 0) {
+    start_killing(now);
+    return;
+  }
+  phase_ = Phase::kGrace;
+  pending_.term_rest = true;
+  kill_deadline_ = now + config_.grace_ms;
 }
 
-std::string describe_processes(const std::vector<proc::ProcStat>& who, std::size_t limit) {
-  std::string text;
-  for (std::size_t i = 0; i < who.size() && i < limit; ++i) {
-    if (i > 0) {
-      text += ", ";
-    }
-    text += std::to_string(who[i].pid) + " (" + who[i].comm + ")";
+void Drain::no_children_left() {
+  if (phase_ == Phase::kGrace || phase_ == Phase::kKilling) {
+    pending_.term_rest = false;
+    pending_.kill_rest = false;
+    pending_.kill_round = 0;
+    finish();
   }
-  if (who.size() > limit) {
-    text += " and " + std::to_string(who.size() - limit) + " more";
+}
+
+void Drain::deadline_reached(sys::Millis now) {
+  if (phase_ == Phase::kRunning && stop_deadline_ && now >= *stop_deadline_) {
+    stop_deadline_.reset();
+    pending_.kill_child = true;
+    return;
   }
-  return text;
+  if ((phase_ == Phase::kGrace || phase_ == Phase::kKilling) && kill_deadline_ &&
+      now >= *kill_deadline_) {
+    start_killing(now);
+  }
+}
+
+DrainActions Drain::take_actions() {
+  DrainActions taken = pending_;
+  pending_ = DrainActions{};
+  return taken;
+}
+
+std::optional<sys::Millis> Drain::next_deadline() const {
+  switch (phase_) {
+    case Phase::kRunning:
+      return stop_deadline_;
+    case Phase::kGrace:
+    case Phase::kKilling:
+      return kill_deadline_;
+    case Phase::kDone:
+      break;
+  }
+  return std::nullopt;
+}
+
+void Drain::start_killing(sys::Millis now) {
+  phase_ = Phase::kKilling;
+  pending_.term_rest = false;  // superseded
+  pending_.kill_rest = true;
+  pending_.kill_round = ++kill_rounds_;
+  kill_retry_ms_ =
+      kill_retry_ms_ == 0 ? kFirstKillRetryMs : std::min(kill_retry_ms_ * 2, kMaxKillRetryMs);
+  kill_deadline_ = now + kill_retry_ms_;
+}
+
+void Drain::finish() {
+  phase_ = Phase::kDone;
+  stop_deadline_.reset();
+  kill_deadline_.reset();
+  pending_.exit = status_;
 }
 
 }  // namespace pidone

@@ -1,35 +1,106 @@
-// Who is left when the main child has exited, and how to signal them.
+// Drain: when pidone ends, and what it does first. A pure state machine in the shape s6 uses:
+// the supervisor reports events, the machine records what is wanted, and once per turn of the
+// loop the supervisor takes the actions and carries them out. No clock, no syscalls, no logs:
+// the unit tests walk every transition without a process.
 //
-// As PID 1 that is the whole namespace but pidone: kill(-1, sig) reaches every one at once,
-// and no PID can be stale. As a subreaper it is pidone's descendants, found in /proc; each is
-// pinned with a pidfd and checked against the start time it was listed with before it is
-// signalled, so a PID that was reused in between is never hit.
+//   events in                         actions out (take_actions)
+//   stop_signal(now)                  kill_child   SIGKILL the main child (--stop-timeout)
+//   child_exited(status, now)         term_rest    SIGTERM (and SIGCONT) everything left
+//   no_children_left()                kill_rest    SIGKILL everything left
+//   deadline_reached(now)             term_group   SIGTERM the main child's process group
+//                                     exit         pidone exits with this status now
+//   next_deadline(): when the supervisor must call deadline_reached, if at all.
+//
+//   kRunning --child_exited--> kGrace (term_rest; deadline now+grace)     [EndPolicy::kDrain]
+//            --child_exited--> kKilling (kill_rest; retry in 50 ms)        [grace 0]
+//            --child_exited--> kDone (term_group, exit)        [EndPolicy::kTermGroupAndExit]
+//            --child_exited--> kDone (exit)                              [EndPolicy::kExit]
+//            --stop_signal--> (first one, with --stop-timeout) deadline now+stop_timeout
+//            --deadline-->    kill_child, once
+//   kGrace   --deadline-->    kKilling (kill_rest; retry in 50 ms)
+//   kKilling --deadline-->    kill_rest again; the retry doubles up to 1 s (a process forked
+//                             between a subreaper's /proc scan and its SIGKILLs escaped)
+//   kGrace, kKilling --no_children_left--> kDone (exit); what was pending for the rest is
+//                             dropped (nobody is left to receive it)
+//   A stop signal after the main child exited changes nothing: the rest already had SIGTERM.
 #pragma once
 
-#include <sys/types.h>
+#include <optional>
 
-#include <string>
-#include <vector>
-
-#include "proc/stat_parser.h"
+#include "sys/clock.h"
 
 namespace pidone {
 
-enum class Scope {
-  kNamespace,    // pidone is PID 1
-  kDescendants,  // pidone is a subreaper
+// What pidone does with the rest of its processes when the main child exits.
+enum class EndPolicy {
+  kDrain,             // SIGTERM them, SIGKILL after the grace, exit when none is left
+  kTermGroupAndExit,  // SIGTERM the child's process group and exit at once (dumb-init, not PID 1)
+  kExit,              // exit at once and leave them (dumb-init --single-child, not PID 1)
 };
 
-struct DrainReport {
-  int signalled = 0;                // processes signalled (-1: unknown, /proc not usable)
-  std::vector<proc::ProcStat> who;  // what /proc listed, when it could
+struct DrainConfig {
+  sys::Millis grace_ms = 5000;                 // term_rest -> kill_rest; 0: kill_rest at once
+  std::optional<sys::Millis> stop_timeout_ms;  // first stop signal -> kill_child
+  EndPolicy end = EndPolicy::kDrain;
 };
 
-// Sends `sig` to everything in `scope` except pidone itself.
-[[nodiscard]] DrainReport signal_remaining(Scope scope, int sig);
+struct DrainActions {
+  bool kill_child = false;
+  bool term_rest = false;
+  bool kill_rest = false;
+  int kill_round = 0;  // with kill_rest: 1 for the first round, then 2, 3, ...
+  bool term_group = false;
+  std::optional<int> exit;  // pidone's exit status (the main child's, not yet remapped)
 
-// "12 (sleep), 15 (worker)", at most `limit` entries and then "and N more".
-[[nodiscard]] std::string describe_processes(const std::vector<proc::ProcStat>& who,
-                                             std::size_t limit = 10);
+  [[nodiscard]] bool any() const {
+    return kill_child || term_rest || kill_rest || term_group || exit.has_value();
+  }
+};
+
+class Drain {
+ public:
+  enum class Phase {
+    kRunning,  // the main child is alive
+    kGrace,    // it exited; the rest had SIGTERM and have until the grace deadline
+    kKilling,  // SIGKILL rounds until no child is left
+    kDone,     // exit has been asked for
+  };
+
+  // The retry rounds of kKilling: 50 ms, doubling to once a second.
+  static constexpr sys::Millis kFirstKillRetryMs = 50;
+  static constexpr sys::Millis kMaxKillRetryMs = 1000;
+
+  explicit Drain(DrainConfig config) : config_(config) {}
+
+  // A stop signal (TERM, INT, QUIT, HUP) arrived. Forwarding it is the supervisor's job.
+  void stop_signal(sys::Millis now);
+  // The main child was reaped; `status` is what pidone exits with (128+N for signal N).
+  void child_exited(int status, sys::Millis now);
+  // A reap pass ended in ECHILD: pidone has no child at all.
+  void no_children_left();
+  // Call when now >= next_deadline(); earlier calls do nothing.
+  void deadline_reached(sys::Millis now);
+
+  // What to do now; clears it. Take after each turn's events.
+  [[nodiscard]] DrainActions take_actions();
+
+  [[nodiscard]] std::optional<sys::Millis> next_deadline() const;
+  [[nodiscard]] Phase phase() const { return phase_; }
+  // The main child's status once it has exited.
+  [[nodiscard]] std::optional<int> child_status() const { return status_; }
+
+ private:
+  void start_killing(sys::Millis now);
+  void finish();
+
+  DrainConfig config_;
+  Phase phase_ = Phase::kRunning;
+  std::optional<int> status_;
+  std::optional<sys::Millis> stop_deadline_;  // kRunning: SIGKILL the child then
+  std::optional<sys::Millis> kill_deadline_;  // kGrace, kKilling: the next SIGKILL round
+  sys::Millis kill_retry_ms_ = 0;             // 0 until the first SIGKILL round
+  int kill_rounds_ = 0;
+  DrainActions pending_;
+};
 
 }  // namespace pidone

@@ -34,7 +34,7 @@ struct Options {
   bool new_session = false;              // dumb-init: the child leads a new session
   bool pause = false;                    // catatonit -P: no child; wait for SIGINT/SIGTERM
   bool warn_on_reap = false;             // tini -w: a warning for each reaped zombie
-  bool stop_with_child = false;          // dumb-init: stop itself after forwarding TSTP/TTIN/TTOU
+  bool suspend_with_child = false;       // dumb-init: stop itself after forwarding TSTP/TTIN/TTOU
   std::optional<int> exec_failure_exit;  // dumb-init 2, catatonit 1; default 126/127
 
   static constexpr std::array<int, 256> identity_exit_map() {

@@ -309,7 +309,7 @@ Invocation parse_dumb_init(std::span<const char* const> args, const EnvLookup& e
   if (!single_child) {
     o.new_session = true;
     o.signal_target = SignalTarget::kGroup;
-    o.stop_with_child = true;
+    o.suspend_with_child = true;
   }
   // The command: everything after the options, the inserted "--" aside.
   std::vector<std::string> rest = scan.rest();

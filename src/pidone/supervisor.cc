@@ -10,7 +10,6 @@
 
 #include "pidone/duration.h"
 #include "sys/signal_names.h"
-#include "sys/spawn.h"
 
 namespace pidone {
 namespace {
@@ -36,13 +35,46 @@ bool owns_foreground_terminal() {
   return foreground >= 0 && foreground == ::getpgrp();
 }
 
+// The stop signals: they ask the container to end (docker stop, Ctrl-C, a closed terminal).
+bool is_stop_signal(int sig) {
+  return sig == SIGTERM || sig == SIGINT || sig == SIGQUIT || sig == SIGHUP;
+}
+
+// The job-control signals: they suspend a job (Ctrl-Z, a background read or write).
+bool is_suspend_signal(int sig) {
+  return sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
+}
+
+DrainConfig drain_config(const Options& options) {
+  return DrainConfig{options.grace_ms, options.stop_timeout_ms, EndPolicy::kDrain};
+}
+
 }  // namespace
 
-Supervisor::Supervisor(Options options, const Log& log) : options_(std::move(options)), log_(log) {
+Supervisor::Supervisor(Options options, const Log& log)
+    : options_(std::move(options)), log_(log), drain_(drain_config(options_)) {
   batch_.reserve(64);
 }
 
+// ---- start ------------------------------------------------------------------------------
+
 std::expected<void, int> Supervisor::start() {
+  if (auto taken = take_signals(); !taken) {
+    return taken;
+  }
+  self_ = ::getpid();
+  become_reaper();
+  if (auto armed = arm_parent_death(); !armed) {
+    return armed;
+  }
+  if (options_.pause) {
+    log_.write(Level::kInfo, "pause mode: no child; SIGINT or SIGTERM ends it");
+    return {};
+  }
+  return spawn_main_child();
+}
+
+std::expected<void, int> Supervisor::take_signals() {
   // Block first, before anything else (a log line to a closed stderr raises SIGPIPE), and fork
   // later: a signal that arrives while the child starts waits in the signalfd and is
   // forwarded once the child has exec'd.
@@ -57,53 +89,55 @@ std::expected<void, int> Supervisor::start() {
     return std::unexpected(sys::kExitInitFailed);
   }
   signals_ = std::move(*signals);
+  return {};
+}
 
-  self_ = ::getpid();
+void Supervisor::become_reaper() {
   if (self_ == 1) {
     scope_ = Scope::kNamespace;
+    return;
+  }
+  // Orphans below us are then reparented to us, not to the real init: reaping and the drain
+  // work the same as when we are PID 1.
+  scope_ = Scope::kDescendants;
+  if (!options_.become_subreaper) {
+    if (options_.warn_not_subreaper) {  // tini's words, under its name
+      log_.write(Level::kWarn,
+                 "Tini is not running as PID 1 and isn't registered as a child subreaper. "
+                 "Zombie processes will not be re-parented to Tini, so zombie reaping won't "
+                 "work. To fix the problem, use the -s option or set the environment "
+                 "variable TINI_SUBREAPER to register Tini as a child subreaper, or run Tini "
+                 "as PID 1.");
+    }
+  } else if (::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0) {
+    log_.write(Level::kWarn, "not PID 1, and cannot become a child subreaper: %s",
+               std::strerror(errno));
   } else {
-    scope_ = Scope::kDescendants;
-    // Orphans below us are then reparented to us, not to the real init: reaping and the drain
-    // work the same as when we are PID 1.
-    if (!options_.become_subreaper) {
-      if (options_.warn_not_subreaper) {  // tini's words, under its name
-        log_.write(Level::kWarn,
-                   "Tini is not running as PID 1 and isn't registered as a child subreaper. "
-                   "Zombie processes will not be re-parented to Tini, so zombie reaping won't "
-                   "work. To fix the problem, use the -s option or set the environment "
-                   "variable TINI_SUBREAPER to register Tini as a child subreaper, or run Tini "
-                   "as PID 1.");
-      }
-    } else if (::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0) {
-      log_.write(Level::kWarn, "not PID 1, and cannot become a child subreaper: %s",
-                 std::strerror(errno));
-    } else {
-      log_.write(Level::kInfo, "not PID 1 (pid %d): registered as a child subreaper", self_);
-    }
+    log_.write(Level::kInfo, "not PID 1 (pid %d): registered as a child subreaper", self_);
   }
+}
 
-  if (options_.pdeathsig != 0) {
-    const pid_t parent = ::getppid();
-    if (::prctl(PR_SET_PDEATHSIG, options_.pdeathsig, 0, 0, 0) != 0) {
-      log_.write(Level::kError, "fatal: prctl(PR_SET_PDEATHSIG): %s", std::strerror(errno));
-      return std::unexpected(sys::kExitInitFailed);
-    }
-    // The parent may have died before prctl took effect; then act as if the signal came.
-    if (::getppid() != parent) {
-      (void)::raise(options_.pdeathsig);
-    }
-  }
-
-  if (options_.pause) {
-    log_.write(Level::kInfo, "pause mode: no child; SIGINT or SIGTERM ends it");
+std::expected<void, int> Supervisor::arm_parent_death() {
+  if (options_.pdeathsig == 0) {
     return {};
   }
-  sys::SpawnRequest request;
-  request.argv = options_.command;
-  request.new_process_group = options_.signal_target == SignalTarget::kGroup;
-  request.new_session = options_.new_session;
-  const bool terminal = owns_foreground_terminal();
-  if (terminal && options_.new_session) {
+  const pid_t parent = ::getppid();
+  if (::prctl(PR_SET_PDEATHSIG, options_.pdeathsig, 0, 0, 0) != 0) {
+    log_.write(Level::kError, "fatal: prctl(PR_SET_PDEATHSIG): %s", std::strerror(errno));
+    return std::unexpected(sys::kExitInitFailed);
+  }
+  // The parent may have died before prctl took effect; then act as if the signal came.
+  if (::getppid() != parent) {
+    (void)::raise(options_.pdeathsig);
+  }
+  return {};
+}
+
+void Supervisor::hand_over_terminal(sys::SpawnRequest& request) {
+  if (!owns_foreground_terminal()) {
+    return;
+  }
+  if (options_.new_session) {
     // dumb-init's way: give up the terminal so the child's new session can take it. If we led
     // the session, the kernel then sends our group SIGHUP and SIGCONT: those are not the
     // child's to receive.
@@ -113,10 +147,18 @@ std::expected<void, int> Supervisor::start() {
       ignore_continue_ = 1;
     }
     request.controlling_tty = STDIN_FILENO;
-  } else if (terminal) {
-    request.new_process_group = true;
-    request.foreground_tty = STDIN_FILENO;
+    return;
   }
+  request.new_process_group = true;
+  request.foreground_tty = STDIN_FILENO;
+}
+
+std::expected<void, int> Supervisor::spawn_main_child() {
+  sys::SpawnRequest request;
+  request.argv = options_.command;
+  request.new_process_group = options_.signal_target == SignalTarget::kGroup;
+  request.new_session = options_.new_session;
+  hand_over_terminal(request);
   auto spawned = sys::spawn_child(request);
   if (!spawned) {
     const auto& failure = spawned.error();
@@ -142,49 +184,55 @@ std::expected<void, int> Supervisor::start() {
   return {};
 }
 
+// ---- run --------------------------------------------------------------------------------
+
 int Supervisor::run() {
   reap_children();  // the child may have exited before the loop started
-  while (state_ != State::kDone) {
-    // With a deadline pending, poll() for at most that long; otherwise block in read() on the
-    // signalfd itself: the one place pidone sleeps, with no timeout and no periodic wakeup.
-    if (const auto deadline = next_deadline()) {
-      pollfd ready{signals_->fd(), POLLIN, 0};
-      const int rc = ::poll(&ready, 1, sys::poll_timeout_ms(deadline, sys::monotonic_now_ms()));
-      if (rc < 0 && errno != EINTR) {
-        log_.write(Level::kWarn, "poll: %s", std::strerror(errno));
-      }
-      if (rc <= 0) {
-        on_deadlines(sys::monotonic_now_ms());
-        continue;
-      }
+  settle();
+  while (!exit_code_) {
+    child_signal_ = false;
+    if (wait_for_work()) {
+      read_signals();
     }
-    batch_.clear();
-    if (auto read = signals_->read_batch(batch_); !read) {
-      log_.write(Level::kWarn, "%s", read.error().to_string().c_str());
-    }
-    bool child_signal = false;
-    for (const auto& info : batch_) {
-      if (info.ssi_signo == SIGCHLD) {
-        child_signal = true;
-      } else {
-        handle_signal(info);
-      }
-    }
-    if (child_signal) {
+    if (child_signal_) {
       reap_children();
     }
-    on_deadlines(sys::monotonic_now_ms());
+    const sys::Millis now = sys::monotonic_now_ms();
+    if (const auto deadline = drain_.next_deadline(); deadline && now >= *deadline) {
+      drain_.deadline_reached(now);
+    }
+    settle();
   }
-  const int code = child_exit_ ? child_exit_->exit_code() : sys::kExitInitFailed;
-  const int mapped = options_.exit_code_map[static_cast<std::size_t>(code & 0xff)];
-  if (mapped != code) {
-    log_.write(Level::kInfo, "exit code %d remapped to %d", code, mapped);
-  }
-  return mapped;
+  return remapped_exit_code(*exit_code_);
 }
 
-bool Supervisor::is_stop_signal(int sig) const {
-  return sig == SIGTERM || sig == SIGINT || sig == SIGQUIT || sig == SIGHUP;
+bool Supervisor::wait_for_work() {
+  // With a deadline pending, poll() for at most that long; otherwise block in read() on the
+  // signalfd itself: the one place pidone sleeps, with no timeout and no periodic wakeup.
+  const auto deadline = drain_.next_deadline();
+  if (!deadline) {
+    return true;  // read_signals() blocks
+  }
+  pollfd ready{signals_.fd(), POLLIN, 0};
+  const int rc = ::poll(&ready, 1, sys::poll_timeout_ms(deadline, sys::monotonic_now_ms()));
+  if (rc < 0 && errno != EINTR) {
+    log_.write(Level::kWarn, "poll: %s", std::strerror(errno));
+  }
+  return rc > 0;
+}
+
+void Supervisor::read_signals() {
+  batch_.clear();
+  if (auto read = signals_.read_batch(batch_); !read) {
+    log_.write(Level::kWarn, "%s", read.error().to_string().c_str());
+  }
+  for (const auto& info : batch_) {
+    if (info.ssi_signo == SIGCHLD) {
+      child_signal_ = true;
+    } else {
+      handle_signal(info);
+    }
+  }
 }
 
 void Supervisor::handle_signal(const signalfd_siginfo& info) {
@@ -199,7 +247,7 @@ void Supervisor::handle_signal(const signalfd_siginfo& info) {
                sys::signal_name(sig).c_str());
     return;
   }
-  if (state_ != State::kRunning) {
+  if (drain_.phase() != Drain::Phase::kRunning) {
     log_.write(Level::kDebug, "%s received while draining: not forwarded",
                sys::signal_name(sig).c_str());
     return;
@@ -207,26 +255,22 @@ void Supervisor::handle_signal(const signalfd_siginfo& info) {
   if (options_.pause) {
     // catatonit -P: there is no child; SIGINT and SIGTERM end the pause, the rest do nothing.
     if (sig == SIGINT || sig == SIGTERM) {
-      child_exit_ = sys::ChildExit{0, false, 0};
-      begin_drain();
-      if (no_children_) {
-        state_ = State::kDone;
-      }
+      drain_.child_exited(0, sys::monotonic_now_ms());
     }
     return;
   }
-  if (is_stop_signal(sig) && options_.stop_timeout_ms && !stop_deadline_) {
-    stop_deadline_ = sys::monotonic_now_ms() + *options_.stop_timeout_ms;
+  if (is_stop_signal(sig)) {
+    drain_.stop_signal(sys::monotonic_now_ms());
   }
   forward_to_child(sig, info);
 }
 
 void Supervisor::forward_to_child(int sig, const signalfd_siginfo& info) {
   int target_sig = options_.signal_map[static_cast<std::size_t>(sig)];
-  // dumb-init (setsid mode) stops the child's whole group with SIGSTOP for any of the three
-  // job-control stops, then stops itself: a shell above then sees the job stopped.
-  const bool job_stop = target_sig == SIGTSTP || target_sig == SIGTTIN || target_sig == SIGTTOU;
-  if (options_.stop_with_child && job_stop) {
+  // dumb-init (setsid mode) suspends the child's whole group with SIGSTOP for any of the
+  // three job-control signals, then suspends itself: a shell above then sees the job stopped.
+  const bool suspend = options_.suspend_with_child && is_suspend_signal(target_sig);
+  if (suspend) {
     target_sig = SIGSTOP;
   }
   if (target_sig == 0) {
@@ -251,7 +295,7 @@ void Supervisor::forward_to_child(int sig, const signalfd_siginfo& info) {
   }
   send_to_child(target_sig, with_value);
   // (As PID 1 the kernel ignores this SIGSTOP to itself, as it does for dumb-init.)
-  if (options_.stop_with_child && job_stop) {
+  if (suspend) {
     (void)::raise(SIGSTOP);
   }
 }
@@ -259,7 +303,7 @@ void Supervisor::forward_to_child(int sig, const signalfd_siginfo& info) {
 void Supervisor::send_to_child(int sig, const siginfo_t* queued) {
   // Only ever a real child: kill(0) is our own process group and kill(-1) everyone we may
   // signal. Without a child (pause mode) there is nothing to send to.
-  if (child_pid_ <= 1 || child_exit_) {
+  if (child_pid_ <= 1 || child_exited_) {
     return;
   }
   if (options_.signal_target == SignalTarget::kGroup) {
@@ -291,16 +335,15 @@ void Supervisor::reap_children() {
       return;
     }
     if (reaped->outcome == sys::ReapOutcome::kNoChildren) {
-      no_children_ = true;
-      break;
+      drain_.no_children_left();
+      return;
     }
     if (reaped->outcome == sys::ReapOutcome::kNoneReady) {
-      no_children_ = false;
-      break;
+      return;
     }
     const sys::ChildExit& exit = reaped->exit;
-    if (exit.pid == child_pid_ && !child_exit_) {
-      child_exit_ = exit;
+    if (exit.pid == child_pid_ && !child_exited_) {
+      child_exited_ = true;
       child_fd_ = sys::PidFd();
       if (exit.signaled) {
         log_.write(Level::kInfo, "child %d killed by %s", exit.pid,
@@ -308,83 +351,73 @@ void Supervisor::reap_children() {
       } else {
         log_.write(Level::kInfo, "child %d exited with %d", exit.pid, exit.value);
       }
+      drain_.child_exited(exit.exit_code(), sys::monotonic_now_ms());
     } else {
       log_.write(Level::kDebug, "reaped %d (%s %d)", exit.pid, exit.signaled ? "signal" : "exit",
                  exit.value);
     }
   }
-  if (state_ == State::kRunning && child_exit_) {
-    begin_drain();
-  }
-  if (state_ == State::kDraining && no_children_) {
-    state_ = State::kDone;
+}
+
+// Carries out what the Drain asks for until it asks for nothing more. After signalling the
+// rest, a reap pass tells it whether anyone is left (it may be nobody: ECHILD ends the drain).
+void Supervisor::settle() {
+  for (DrainActions actions = drain_.take_actions(); actions.any();
+       actions = drain_.take_actions()) {
+    carry_out(actions);
+    if (actions.exit) {
+      exit_code_ = actions.exit;
+      return;
+    }
+    if (actions.term_rest || actions.kill_rest) {
+      reap_children();
+    }
   }
 }
 
-void Supervisor::begin_drain() {
-  state_ = State::kDraining;
-  stop_deadline_.reset();
-  if (no_children_) {
-    return;  // nothing else to stop
-  }
-  const int first = options_.grace_ms == 0 ? SIGKILL : SIGTERM;
-  const DrainReport report = signal_remaining(scope_, first);
-  if (report.signalled == 0) {
-    return;
-  }
-  const std::string count =
-      report.signalled < 0 ? std::string("the remaining") : std::to_string(report.signalled);
-  if (first == SIGKILL) {
-    log_.write(Level::kWarn, "grace is 0: killed %s processes: %s", count.c_str(),
-               describe_processes(report.who).c_str());
-    schedule_kill_round(sys::monotonic_now_ms());
-    return;
-  }
-  log_.write(Level::kInfo, "sent SIGTERM to %s processes, SIGKILL in %s: %s", count.c_str(),
-             format_duration(options_.grace_ms).c_str(), describe_processes(report.who).c_str());
-  kill_deadline_ = sys::monotonic_now_ms() + options_.grace_ms;
-}
-
-void Supervisor::on_deadlines(sys::Millis now) {
-  if (stop_deadline_ && now >= *stop_deadline_ && state_ == State::kRunning) {
-    stop_deadline_.reset();
+void Supervisor::carry_out(const DrainActions& actions) {
+  if (actions.kill_child) {
     log_.write(Level::kWarn, "child %d still running %s after the stop signal: sending SIGKILL",
                child_pid_, format_duration(options_.stop_timeout_ms.value_or(0)).c_str());
     send_to_child(SIGKILL, nullptr);
   }
-  if (kill_deadline_ && now >= *kill_deadline_ && state_ == State::kDraining) {
-    kill_deadline_.reset();
-    const bool first_round = kill_retry_ms_ == 0;
-    const DrainReport report = signal_remaining(scope_, SIGKILL);
+  if (actions.term_group && child_pid_ > 1) {
+    (void)::kill(-child_pid_, SIGTERM);
+  }
+  if (actions.term_rest) {
+    const DrainReport report = signal_remaining(scope_, SIGTERM);
     if (report.signalled != 0) {
-      const std::string who =
-          report.who.empty() ? "the remaining processes" : describe_processes(report.who);
-      if (first_round) {
-        log_.write(Level::kWarn, "grace period of %s expired: killed %s",
-                   format_duration(options_.grace_ms).c_str(), who.c_str());
-      } else {
-        log_.write(Level::kDebug, "still draining: SIGKILL to %s", who.c_str());
-      }
+      const std::string count =
+          report.signalled < 0 ? std::string("the remaining") : std::to_string(report.signalled);
+      log_.write(Level::kInfo, "sent SIGTERM to %s processes, SIGKILL in %s: %s", count.c_str(),
+                 format_duration(options_.grace_ms).c_str(),
+                 describe_processes(report.who).c_str());
     }
-    schedule_kill_round(now);
+  }
+  if (actions.kill_rest) {
+    const DrainReport report = signal_remaining(scope_, SIGKILL);
+    if (report.signalled == 0) {
+      return;
+    }
+    const std::string who =
+        report.who.empty() ? "the remaining processes" : describe_processes(report.who);
+    if (actions.kill_round > 1) {
+      log_.write(Level::kDebug, "still draining: SIGKILL to %s", who.c_str());
+    } else if (options_.grace_ms == 0) {
+      log_.write(Level::kWarn, "grace is 0: killed %s", who.c_str());
+    } else {
+      log_.write(Level::kWarn, "grace period of %s expired: killed %s",
+                 format_duration(options_.grace_ms).c_str(), who.c_str());
+    }
   }
 }
 
-void Supervisor::schedule_kill_round(sys::Millis now) {
-  // A process forked between the /proc scan and the SIGKILLs (a subreaper signals descendants
-  // one by one) escaped this round. Until the last child is reaped (which ends the drain),
-  // look again: after 50 ms, doubling to once a second.
-  constexpr sys::Millis kFirstRetryMs = 50;
-  constexpr sys::Millis kMaxRetryMs = 1000;
-  kill_retry_ms_ = kill_retry_ms_ == 0 ? kFirstRetryMs : std::min(kill_retry_ms_ * 2, kMaxRetryMs);
-  kill_deadline_ = now + kill_retry_ms_;
-}
-
-std::optional<sys::Millis> Supervisor::next_deadline() const {
-  if (state_ == State::kRunning) {
-    return stop_deadline_;
+int Supervisor::remapped_exit_code(int code) const {
+  const int mapped = options_.exit_code_map[static_cast<std::size_t>(code & 0xff)];
+  if (mapped != code) {
+    log_.write(Level::kInfo, "exit code %d remapped to %d", code, mapped);
   }
-  return kill_deadline_;
+  return mapped;
 }
 
 }  // namespace pidone

@@ -1,14 +1,14 @@
-// Supervisor: the init's one event loop.
+// Supervisor: the init's one event loop. It carries out what the Drain state machine decides.
 //
-//   start()  block every signal but the fault signals, open the signalfd, become a subreaper
-//            when not PID 1, spawn the main child. Failures here end pidone (fail fast).
-//   run()    block reading the signalfd (poll() first only while a deadline is pending); per turn:
-//            forward what arrived, reap every exited child, act on expired deadlines.
-//            From here on pidone never exits early: errors are logged and the loop goes on.
-//
-// States: kRunning (main child alive) -> kDraining (main child gone; the rest got SIGTERM,
-// SIGKILL at the grace deadline) -> kDone (no children left). run() then returns the main
-// child's exit code, remapped.
+//   start()  [fail fast: one line, exit 125/126/127] in named steps:
+//            take_signals        block every signal but the faults; open the signalfd
+//            become_reaper       a child subreaper when not PID 1
+//            arm_parent_death    --pdeathsig
+//            spawn_main_child    fork + exec, the terminal handed over when pidone holds it
+//   run()    [never exits early: errors are logged and the loop goes on] one turn at a time:
+//            wait in one place (the signalfd), forward what arrived, reap every exited child,
+//            tell the Drain what happened, carry out what it asks for. Returns the main
+//            child's exit code, remapped, once the Drain says exit.
 #pragma once
 
 #include <sys/signalfd.h>
@@ -18,11 +18,13 @@
 #include <vector>
 
 #include "pidone/drain.h"
+#include "pidone/leftovers.h"
 #include "pidone/log.h"
 #include "pidone/options.h"
 #include "sys/clock.h"
 #include "sys/pid_fd.h"
 #include "sys/signal_fd.h"
+#include "sys/spawn.h"
 #include "sys/wait_status.h"
 
 namespace pidone {
@@ -38,37 +40,41 @@ class Supervisor {
   [[nodiscard]] int run();
 
  private:
-  enum class State { kRunning, kDraining, kDone };
+  // start()'s steps, in order.
+  [[nodiscard]] std::expected<void, int> take_signals();
+  void become_reaper();
+  [[nodiscard]] std::expected<void, int> arm_parent_death();
+  void hand_over_terminal(sys::SpawnRequest& request);
+  [[nodiscard]] std::expected<void, int> spawn_main_child();
 
+  // One turn of run(), in order.
+  [[nodiscard]] bool wait_for_work();  // true when the signalfd is ready to read
+  void read_signals();
   void handle_signal(const signalfd_siginfo& info);
   void forward_to_child(int sig, const signalfd_siginfo& info);
   void send_to_child(int sig, const siginfo_t* queued);
   void reap_children();
-  void begin_drain();
-  void on_deadlines(sys::Millis now);
-  void schedule_kill_round(sys::Millis now);
-  [[nodiscard]] std::optional<sys::Millis> next_deadline() const;
-  [[nodiscard]] bool is_stop_signal(int sig) const;
+  void settle();
+  void carry_out(const DrainActions& actions);
+
+  [[nodiscard]] int remapped_exit_code(int code) const;
 
   Options options_;
   const Log& log_;
+  Drain drain_;
   Scope scope_ = Scope::kDescendants;
-  State state_ = State::kRunning;
-  std::optional<sys::SignalFd> signals_;
+  sys::SignalFd signals_;
   pid_t self_ = 0;
 
   pid_t child_pid_ = 0;
   sys::PidFd child_fd_;  // invalid once the child is reaped
-  std::optional<sys::ChildExit> child_exit_;
-  bool no_children_ = false;  // last reap pass ended in ECHILD
+  bool child_exited_ = false;
+  std::optional<int> exit_code_;  // set when the Drain asks pidone to exit
 
-  std::optional<sys::Millis> stop_deadline_;  // --stop-timeout after the first stop signal
-  std::optional<sys::Millis> kill_deadline_;  // --grace after the drain's SIGTERM, then the
-                                              // next SIGKILL round
-  sys::Millis kill_retry_ms_ = 0;             // 0 until the first SIGKILL round
-  std::vector<signalfd_siginfo> batch_;       // reused: no allocation per turn
-  int ignore_hangup_ = 0;    // SIGHUPs and SIGCONTs the kernel sent when we gave up the
-  int ignore_continue_ = 0;  // terminal for a new session (dumb-init): not the child's
+  std::vector<signalfd_siginfo> batch_;  // reused: no allocation per turn
+  bool child_signal_ = false;            // SIGCHLD in this turn's batch
+  int ignore_hangup_ = 0;                // SIGHUPs and SIGCONTs the kernel sent when we gave up the
+  int ignore_continue_ = 0;              // terminal for a new session (dumb-init): not the child's
 };
 
 }  // namespace pidone

@@ -12,6 +12,7 @@ namespace pidone::sys {
 
 class SignalFd {
  public:
+  SignalFd() = default;  // holds nothing until open() gives one
   // Blocking and close-on-exec.
   [[nodiscard]] static Result<SignalFd> open(SignalSet signals);
 
