@@ -1,4 +1,6 @@
 // pidone-inspect against real namespaces built from the lab's programs: each verdict checked.
+#include <thread>
+
 #include "fixture.h"
 #include "lab/pids_cgroup.h"
 
@@ -158,8 +160,14 @@ TEST(Inspect, OnlyReads) {
   traced.extra_env = {"ASAN_OPTIONS=detect_leaks=0"};
   auto run = Launched::start(traced);
   ASSERT_TRUE(run) << run.error();
-  const std::string out = run->out().read_rest(30s);
-  const std::string trace = run->err().read_rest(5s);
+  // The trace (stderr) is drained while stdout is read. Read one after the other, a trace
+  // longer than a pipe holds (64 KiB: one line per file opened, ~700 processes on the host, as
+  // under a loaded test run) blocked strace, and with it pidone-inspect, until stdout's
+  // deadline: the test failed after 30 s on a busy machine only.
+  std::string trace;
+  std::thread drain([&] { trace = run->err().read_rest(60s); });
+  const std::string out = run->out().read_rest(60s);
+  drain.join();
   EXPECT_EQ(run->wait_exit(30s), 1);  // the zombies are a warning
   EXPECT_NE(out.find("5 zombies"), std::string::npos) << out;
   for (const char* call :
