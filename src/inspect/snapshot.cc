@@ -151,11 +151,16 @@ Thread read_thread_once(const std::string& task_dir, std::size_t depth) {
   return thread;
 }
 
-// Reads the processes `members` (host folder -> PID inside), numbering parents as inside.
+// A process of the namespace: where to read it, and its PID inside.
 struct Member {
   std::string dir;
-  pid_t pid = 0;  // inside the namespace
+  pid_t pid = 0;
+  // From the host: its NSpid when it was found a member. Read again with the rest, it must be
+  // the same, or the PID was reused (perhaps by another namespace's process) in between.
+  std::vector<pid_t> nspid;
 };
+
+// Reads the processes `members`, numbering parents as inside (0 for a parent outside).
 
 void read_processes(Snapshot& snapshot, const std::vector<Member>& members,
                     const std::map<pid_t, pid_t>& inside_pid_of) {
@@ -166,6 +171,9 @@ void read_processes(Snapshot& snapshot, const std::vector<Member>& members,
     auto status = proc::parse_status(proc::read_text_file(member.dir + "/status"));
     if (!stat || !status) {
       continue;  // gone while we read, or unreadable: skipped
+    }
+    if (!member.nspid.empty() && status->nspid != member.nspid) {
+      continue;  // not the process found a member: gone, and its PID reused
     }
     Process process{std::move(*stat), std::move(*status),
                     proc::read_text_file(member.dir + "/wchan"), 0, member.dir};
@@ -252,7 +260,7 @@ std::expected<Snapshot, std::string> snapshot_own_namespace() {
   std::map<pid_t, pid_t> same;
   for (const auto& name : numeric_entries("/proc")) {
     const auto pid = static_cast<pid_t>(std::stol(name));
-    members.push_back({"/proc/" + name, pid});
+    members.push_back({"/proc/" + name, pid, {}});
     same[pid] = pid;
   }
   read_processes(snapshot, members, same);
@@ -293,7 +301,7 @@ std::expected<Snapshot, std::string> snapshot_namespace_of(pid_t host_pid) {
     const bool member = depth == 0 || (below == 0 ? namespace_of_file(dir + "/ns/pid") == target
                                                   : namespace_within(dir, below, *target));
     if (member) {
-      members.push_back({dir, status->nspid[depth]});
+      members.push_back({dir, status->nspid[depth], status->nspid});
       inside_pid_of[status->pid] = status->nspid[depth];
     }
   }
