@@ -64,13 +64,15 @@ SyscallState parse_syscall(std::string_view text) {
   return state;
 }
 
+#if !defined(__x86_64__) && !defined(__aarch64__)
+static_assert(false, "pidone-inspect knows the system call numbers of x86_64 and aarch64 only");
+#endif
+
 Arch native_arch() {
-#if defined(__x86_64__)
-  return Arch::kX86_64;
-#elif defined(__aarch64__)
+#if defined(__aarch64__)
   return Arch::kAarch64;
 #else
-#error "pidone-inspect knows the system call numbers of x86_64 and aarch64 only"
+  return Arch::kX86_64;
 #endif
 }
 

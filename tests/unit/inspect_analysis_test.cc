@@ -2,6 +2,10 @@
 // facts decide, and that hostile names reach the reader escaped.
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fstream>
 
 #include "inspect/analysis.h"
 #include "json_check.h"
@@ -214,6 +218,99 @@ TEST(Analysis, OrphansOfAnApplicationPid1AreItsToReap) {
   const Analysis a = analyze(s);
   ASSERT_EQ(a.zombies.size(), 1U);
   EXPECT_NE(a.zombies[0].verdict.find("PID 1 must call wait()"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace pidone::inspect
+
+namespace pidone::inspect {
+namespace {
+
+// A task folder made of plain files, read as /proc/PID/task/TID is: "mem" is a sparse file
+// holding the awaited set at the address the syscall line gives.
+class FakeTask {
+ public:
+  FakeTask() {
+    std::string pattern = ::testing::TempDir() + "/pidone-task.XXXXXX";
+    if (::mkdtemp(pattern.data()) != nullptr) {
+      dir_ = pattern;
+    }
+  }
+  ~FakeTask() {
+    for (const char* name : {"syscall", "status", "wchan", "mem"}) {
+      ::unlink((dir_ + "/" + name).c_str());
+    }
+    ::rmdir(dir_.c_str());
+  }
+  FakeTask(const FakeTask&) = delete;
+  FakeTask& operator=(const FakeTask&) = delete;
+
+  void write(const std::string& name, const std::string& text) const {
+    std::ofstream(dir_ + "/" + name) << text;
+  }
+  void write_set(std::uint64_t address, std::uint64_t set) const {
+    std::fstream mem(dir_ + "/mem", std::ios::out | std::ios::binary);
+    mem.seekp(static_cast<std::streamoff>(address));
+    mem.write(reinterpret_cast<const char*>(&set), sizeof(set));
+  }
+  [[nodiscard]] const std::string& dir() const { return dir_; }
+
+ private:
+  std::string dir_;
+};
+
+std::string status_with_blocked(const std::string& sig_blk) {
+  return "Name:\ttini\nState:\tS (sleeping)\nPid:\t4242\nNSpid:\t4242\t1\nSigPnd:\t"
+         "0000000000000000\nShdPnd:\t0000000000000000\nSigBlk:\t" +
+         sig_blk + "\nSigIgn:\t0000000000000000\nSigCgt:\t0000000000000000\n";
+}
+
+constexpr const char* kSigtimedwaitAt4096 = "128 0x1000 0x7ffd0 0x0 0x8 0x0 0x0 0x7ffc0 0x7f000\n";
+
+TEST(ReadThread, ASetReadFromMemoryThatAgreesWithTheMaskIsKnown) {
+  if (native_arch() != Arch::kX86_64) {
+    GTEST_SKIP() << "the fake syscall line uses x86_64's number";
+  }
+  FakeTask task;
+  task.write("syscall", kSigtimedwaitAt4096);
+  task.write("status", status_with_blocked("0000000000000000"));
+  task.write("wchan", "do_sigtimedwait.isra.0");
+  task.write_set(0x1000, bit(SIGTERM) | bit(SIGKILL));
+  const Thread t = read_thread(task.dir(), 1);
+  EXPECT_EQ(t.tid, 1);  // NSpid at depth 1: its PID inside
+  EXPECT_EQ(t.wait, SigWait::kKnownSet);
+  EXPECT_EQ(t.wait_set, bit(SIGTERM));  // SIGKILL can never be waited for
+  EXPECT_TRUE(t.settled);
+}
+
+TEST(ReadThread, ASetTheMaskContradictsIsNotTrusted) {
+  if (native_arch() != Arch::kX86_64) {
+    GTEST_SKIP() << "the fake syscall line uses x86_64's number";
+  }
+  FakeTask task;
+  task.write("syscall", kSigtimedwaitAt4096);
+  // SIGTERM blocked: the kernel would have unblocked it for a wait on it.
+  task.write("status", status_with_blocked("0000000000004000"));
+  task.write("wchan", "do_sigtimedwait.isra.0");
+  task.write_set(0x1000, bit(SIGTERM));
+  EXPECT_EQ(read_thread(task.dir(), 0).wait, SigWait::kUnknownSet);
+}
+
+TEST(ReadThread, WithoutTheMemoryOrTheSyscallFileTheWaitComesFromWchan) {
+  FakeTask task;
+  task.write("status", status_with_blocked("0000000000000000"));
+  task.write("wchan", "do_sigtimedwait.isra.0");
+  // No syscall file (no ptrace permission): wchan alone says it waits, the set is unknown.
+  Thread t = read_thread(task.dir(), 0);
+  EXPECT_EQ(t.syscall.kind, SyscallState::Kind::kUnknown);
+  EXPECT_EQ(t.wait, SigWait::kUnknownSet);
+  if (native_arch() == Arch::kX86_64) {
+    task.write("syscall", kSigtimedwaitAt4096);  // readable, but no mem file
+    EXPECT_EQ(read_thread(task.dir(), 0).wait, SigWait::kUnknownSet);
+  }
+  task.write("wchan", "do_nanosleep");
+  task.write("syscall", "running\n");
+  EXPECT_EQ(read_thread(task.dir(), 0).wait, SigWait::kNone);
 }
 
 }  // namespace
