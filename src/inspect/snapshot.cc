@@ -196,7 +196,10 @@ void read_init_details(Snapshot& snapshot, std::size_t depth) {
   const std::string tasks = init->dir + "/task";
   const std::string main_tid = init->dir.substr(init->dir.rfind('/') + 1);
   for (const auto& tid : numeric_entries(tasks)) {
-    Thread thread = read_thread(tasks + "/" + tid, depth);
+    std::string task_dir = tasks;
+    task_dir += '/';
+    task_dir += tid;
+    Thread thread = read_thread(task_dir, depth);
     if (tid == main_tid) {
       snapshot.init_threads.insert(snapshot.init_threads.begin(), std::move(thread));
     } else {
