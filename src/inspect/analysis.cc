@@ -4,15 +4,24 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstring>
 #include <map>
 
 #include "sys/signal_names.h"
 #include "text/json.h"
+#include "text/printable.h"
 
 namespace pidone::inspect {
 namespace {
 
+using sys::signal_name;
 using text::json_string;
+using text::printable;
+
+// "SIGINT SIGCHLD", or "(none)".
+std::string signal_names(std::uint64_t mask) {
+  return sys::signal_set_names(sys::SignalSet(mask));
+}
 
 bool has(std::uint64_t mask, int sig) {
   return (mask >> (sig - 1)) & 1U;
@@ -34,36 +43,213 @@ std::string json_signal_list(std::uint64_t mask) {
   std::string out = "[";
   for (int sig = 1; sig <= 64; ++sig) {
     if (has(mask, sig)) {
-      out += (out.size() > 1 ? ", " : "") + json_string(sys::signal_name(sig));
+      out += (out.size() > 1 ? ", " : "") + json_string(signal_name(sig));
     }
   }
   return out + "]";
 }
 
+// Whether the init gets the signal in a way it can act on.
+bool receives(Delivery d) {
+  return d == Delivery::kQueued || d == Delivery::kHandled || d == Delivery::kWaited ||
+         d == Delivery::kProbablyWaited;
+}
+
+const ThreadSignals* main_thread(const InitSignals& init) {
+  for (const auto& t : init.threads) {
+    if (t.main) {
+      return &t;
+    }
+  }
+  return nullptr;
+}
+
+// A live thread that would take `sig` off the process's queue without waiting for it (it does
+// not block it): with SIG_DFL, the thread where PID 1 drops it.
+const ThreadSignals* open_thread(const InitSignals& init, int sig) {
+  for (const auto& t : init.threads) {
+    const bool waits =
+        t.wait == SigWait::kKnownSet ? has(t.wait_set, sig) : t.wait == SigWait::kUnknownSet;
+    if (!t.exiting && !waits && !has(t.blocked, sig)) {
+      return &t;
+    }
+  }
+  return nullptr;
+}
+
+const ThreadSignals* waiting_thread(const InitSignals& init, int sig) {
+  for (const auto& t : init.threads) {
+    if (!t.exiting && t.wait == SigWait::kKnownSet && has(t.wait_set, sig)) {
+      return &t;
+    }
+  }
+  return nullptr;
+}
+
+std::string kind_name(InitKind kind) {
+  switch (kind) {
+    case InitKind::kForwardingInit:
+      return "forwarding-init";
+    case InitKind::kSupervisor:
+      return "supervisor";
+    case InitKind::kShell:
+      return "shell";
+    case InitKind::kUnknown:
+      break;
+  }
+  return "application";
+}
+
+// A name is believed only when the kernel's facts fit it: an init receives SIGTERM and SIGCHLD,
+// a supervisor SIGCHLD (or waits for its children), and the shells measured all catch SIGCHLD.
+// Returns how they do not fit ("SIGTERM is dropped ..., where tini receives both"), or "".
+std::string name_mismatch(const Analysis& a, bool in_wait) {
+  const Delivery term = delivery_to_init(SIGTERM, a.init_signals, false);
+  const Delivery chld = delivery_to_init(SIGCHLD, a.init_signals, false);
+  const std::string& name = a.init.name;
+  switch (a.init.kind) {
+    case InitKind::kForwardingInit:
+      if (receives(term) && receives(chld)) {
+        return "";
+      }
+      return std::string("SIGTERM is ") + describe(term) + " and SIGCHLD " + describe(chld) +
+             ", where " + name + " receives both";
+    case InitKind::kSupervisor:
+      if (receives(chld) || in_wait) {
+        return "";
+      }
+      return std::string("SIGCHLD is ") + describe(chld) + " and it is not in wait(), where " +
+             name + " reaps its children";
+    case InitKind::kShell:
+      if (has(a.init_signals.caught, SIGCHLD)) {
+        return "";
+      }
+      return "it does not catch SIGCHLD, where " + name + " does";
+    case InitKind::kUnknown:
+      break;
+  }
+  return "";
+}
+
+InitReaping reaping_of(const Analysis& a, const Snapshot& s) {
+  if (a.init.kind == InitKind::kForwardingInit || a.init.kind == InitKind::kSupervisor) {
+    return InitReaping::kReaps;
+  }
+  const bool waiting_now = !s.init_threads.empty() &&
+                           is_wait_for_any_child(s.init_threads.front().syscall, native_arch());
+  if (waiting_now) {
+    return InitReaping::kWaitingNow;
+  }
+  const Thread* main = s.init_threads.empty() ? nullptr : &s.init_threads.front();
+  const bool in_wait = main != nullptr ? main->wchan.find("do_wait") != std::string::npos
+                                       : s.init()->wchan.find("do_wait") != std::string::npos;
+  const bool catches_chld = has(a.init_signals.caught, SIGCHLD);
+  if (a.init.kind == InitKind::kShell) {
+    if (a.init.reaping == ShellReaping::kFromItsHandler && catches_chld) {
+      return InitReaping::kFromItsHandler;
+    }
+    if (in_wait) {
+      return InitReaping::kInWait;
+    }
+    return a.init.reaping == ShellReaping::kWhileWaitingOnly ? InitReaping::kOnlyWhileWaiting
+                                                             : InitReaping::kShellNotWaiting;
+  }
+  if (in_wait) {
+    return InitReaping::kInWait;
+  }
+  return catches_chld ? InitReaping::kHandlerMightReap : InitReaping::kDoesNotReap;
+}
+
+bool reaps_them(InitReaping r) {
+  return r == InitReaping::kReaps || r == InitReaping::kWaitingNow ||
+         r == InitReaping::kFromItsHandler;
+}
+
+// "which reaps them", "which will not reap them either", ...: what PID 1 does with orphans.
+std::string reaping_text(InitReaping r) {
+  switch (r) {
+    case InitReaping::kReaps:
+      return "which reaps them";
+    case InitReaping::kWaitingNow:
+      return "which reaps them: it is waiting for any child now";
+    case InitReaping::kInWait:
+      return "which is in wait() now: it reaps them if it waits for any child, not one PID";
+    case InitReaping::kFromItsHandler:
+      return "which reaps them: bash's SIGCHLD handler reaps any child that exits";
+    case InitReaping::kOnlyWhileWaiting:
+      return "which reaps them only while it waits for a job (a foreground command or `wait`), "
+             "and it is not waiting now";
+    case InitReaping::kShellNotWaiting:
+      return "which reaps them at least while it waits for a job, and it is not waiting now";
+    case InitReaping::kHandlerMightReap:
+      return "which catches SIGCHLD but is not in wait() now: it reaps them only if its handler "
+             "calls wait()";
+    case InitReaping::kDoesNotReap:
+      break;
+  }
+  return "which will not reap them either";
+}
+
 void add_signal_findings(Analysis& a, const Snapshot& s) {
-  const Delivery term = delivery_to_init(SIGTERM, a.masks, false);
-  if (!reaches_init(term)) {
+  const Delivery term = delivery_to_init(SIGTERM, a.init_signals, false);
+  const std::string who = "PID 1 (" + a.init_command + ")";
+  const std::string stop_fails =
+      ": `kill 1` does nothing, and docker stop will wait out its timeout, then SIGKILL "
+      "everything";
+  const ThreadSignals* main = main_thread(a.init_signals);
+  if (term == Delivery::kRace) {
+    const ThreadSignals* waiter = waiting_thread(a.init_signals, SIGTERM);
+    const ThreadSignals* open = open_thread(a.init_signals, SIGTERM);
     a.findings.push_back(
-        {true, "PID 1 (" + a.init_command + ") " +
-                   (term == Delivery::kIgnored ? "ignores SIGTERM" : "has no SIGTERM handler") +
-                   ": `kill 1` does nothing, and docker stop will wait out its timeout, then "
-                   "SIGKILL everything"});
-  }
-  const bool others = s.processes.size() > 1;
-  if (others && a.init.kind == InitKind::kUnknown && reaches_init(term)) {
+        {true, who + " may lose SIGTERM: thread " + std::to_string(waiter ? waiter->tid : 0) +
+                   " waits for it, but thread " + std::to_string(open ? open->tid : 0) +
+                   " leaves it unblocked without a handler, and if the kernel hands it there it "
+                   "is dropped; then `kill 1` does nothing and docker stop waits out its "
+                   "timeout"});
+  } else if (!reaches_init(term)) {
+    std::string why;
+    if (term == Delivery::kIgnored) {
+      why = " ignores SIGTERM";
+    } else if (main != nullptr && has(main->blocked, SIGTERM)) {
+      const ThreadSignals* open = open_thread(a.init_signals, SIGTERM);
+      why = " blocks SIGTERM in its main thread, but thread " +
+            std::to_string(open ? open->tid : 0) +
+            " leaves it unblocked without a handler and the kernel drops it there";
+    } else if (waiting_thread(a.init_signals, SIGTERM) != nullptr) {
+      why =
+          " waits for SIGTERM in another thread, but its main thread neither blocks it nor "
+          "has a handler, so the kernel drops it when it is sent";
+    } else {
+      why = " has no SIGTERM handler";
+    }
+    a.findings.push_back({true, who + why + stop_fails});
+  } else if (term == Delivery::kProbablyWaited) {
     a.findings.push_back(
-        {true, "PID 1 (" + a.init_command +
-                   ") is an application: when SIGTERM makes it exit, "
-                   "the kernel SIGKILLs the other " +
-                   std::to_string(s.processes.size() - 1) +
-                   " processes without a SIGTERM of their own (unless it forwards it)"});
+        {false, who + " waits for signals in rt_sigtimedwait, but the set it waits for cannot be "
+                      "read from its memory (no permission, or it changed): SIGTERM is probably "
+                      "received"});
   }
-  if (a.init.kind == InitKind::kShell || a.init.kind == InitKind::kForwardingInit) {
+  int others = 0;
+  for (const auto& p : s.processes) {
+    others += p.stat.pid != 1 && p.stat.pid != s.self ? 1 : 0;
+  }
+  if (others > 0 && a.init.kind == InitKind::kUnknown && reaches_init(term)) {
+    a.findings.push_back({true, who +
+                                    " is an application: when SIGTERM makes it exit, "
+                                    "the kernel SIGKILLs the other " +
+                                    std::to_string(others) +
+                                    " processes without a SIGTERM of their own (unless it "
+                                    "forwards it)"});
+  }
+  if (!a.name_mismatch.empty()) {
+    a.findings.push_back({false, "PID 1 is named " + a.init_command +
+                                     " but does not act like it: " + a.name_mismatch +
+                                     "; the verdicts rest on the kernel's facts, not on the name"});
+  } else if (a.init.kind == InitKind::kShell || a.init.kind == InitKind::kForwardingInit) {
     a.findings.push_back({false, "PID 1 is " + a.init.label + ": " + a.init.note});
   }
   if (a.pending != 0) {
-    a.findings.push_back(
-        {false, "PID 1 has signals pending: " + sys::signal_set_names(sys::SignalSet(a.pending))});
+    a.findings.push_back({false, "PID 1 has signals pending: " + signal_names(a.pending)});
   }
 }
 
@@ -79,29 +265,39 @@ void add_zombie_findings(Analysis& a, const Snapshot& s) {
     g.oldest_seconds = std::max(g.oldest_seconds, p.age_seconds);
     ++a.zombie_total;
   }
-  const Process* init = s.init();
-  const bool init_reaps =
-      a.init.kind == InitKind::kForwardingInit || a.init.kind == InitKind::kSupervisor;
   for (auto& [ppid, g] : groups) {
     const Process* parent = s.find(ppid);
-    g.parent_command = parent != nullptr ? parent->stat.comm : "?";
+    g.parent_command = parent != nullptr ? printable(parent->stat.comm) : "?";
     if (parent != nullptr) {
       g.parent_catches_sigchld = has(parent->status.sig_cgt, SIGCHLD);
       g.parent_in_wait = parent->wchan.find("wait") != std::string::npos;
     }
     const std::string who = std::to_string(ppid) + " (" + g.parent_command + ")";
     if (ppid == 1) {
-      g.verdict = init_reaps
-                      ? "orphans of PID 1, which reaps: they should go at once; if they stay, "
-                        "PID 1 is stuck"
-                      : "orphans (or children) of PID 1, which does not reap them: PID 1 must "
-                        "call wait(); put an init such as pidone in front of it";
+      if (a.reaping == InitReaping::kReaps) {
+        g.verdict =
+            "orphans of PID 1, which reaps: they should go at once; if they stay, PID 1 is stuck";
+      } else if (reaps_them(a.reaping)) {
+        g.verdict = "orphans (or children) of PID 1 (" + a.init_command + "), " +
+                    reaping_text(a.reaping) +
+                    ": they should go at once; if they stay, PID 1 is "
+                    "stuck";
+      } else if (a.init.kind == InitKind::kShell || a.reaping == InitReaping::kInWait) {
+        g.verdict = "orphans (or children) of PID 1 (" + a.init_command + "), " +
+                    reaping_text(a.reaping) +
+                    ": they stay until it waits for any child; put an init such as pidone in "
+                    "front of it";
+      } else {
+        g.verdict =
+            "orphans (or children) of PID 1, which does not reap them: PID 1 must call wait(); "
+            "put an init such as pidone in front of it";
+      }
     } else {
+      const Process* init = s.init();
       g.verdict = "children of " + who +
-                  ", which must call wait() for them; if it exits they "
-                  "pass to PID 1 (" +
-                  (init != nullptr ? init->stat.comm : "?") + "), " +
-                  (init_reaps ? "which reaps them" : "which will not reap them either");
+                  ", which must call wait() for them; if it exits they pass to PID 1 (" +
+                  (init != nullptr ? printable(init->stat.comm) : "?") + "), " +
+                  reaping_text(a.reaping);
     }
     a.findings.push_back({true, std::to_string(g.count) + " zombie" + (g.count == 1 ? "" : "s") +
                                     " held by " + who + ": " + g.verdict});
@@ -129,6 +325,30 @@ void add_capacity_findings(Analysis& a, const Snapshot& s) {
   }
 }
 
+std::string wait_text(const Thread& t) {
+  switch (t.wait) {
+    case SigWait::kKnownSet:
+      return "waits for " + signal_names(t.wait_set) + " (rt_sigtimedwait)";
+    case SigWait::kUnknownSet:
+      return "waits for a set that cannot be read (rt_sigtimedwait)";
+    case SigWait::kNone:
+      break;
+  }
+  return "";
+}
+
+std::string wait_json(const Thread& t) {
+  switch (t.wait) {
+    case SigWait::kKnownSet:
+      return "\"set read\"";
+    case SigWait::kUnknownSet:
+      return "\"set unreadable\"";
+    case SigWait::kNone:
+      break;
+  }
+  return "null";
+}
+
 }  // namespace
 
 int Analysis::warnings() const {
@@ -136,13 +356,47 @@ int Analysis::warnings() const {
       std::count_if(findings.begin(), findings.end(), [](const Finding& f) { return f.warning; }));
 }
 
+InitSignals init_signals_of(const Snapshot& s) {
+  const Process* init = s.init();
+  InitSignals signals;
+  signals.ignored = init->status.sig_ign;
+  signals.caught = init->status.sig_cgt;
+  for (std::size_t i = 0; i < s.init_threads.size(); ++i) {
+    const Thread& t = s.init_threads[i];
+    signals.threads.push_back(
+        {t.tid, i == 0, t.state == 'Z' || t.state == 'X', t.sig_blk, t.wait, t.wait_set});
+  }
+  if (signals.threads.empty()) {
+    // The task folder could not be listed: the process's own status is the main thread's.
+    return one_thread({init->status.sig_blk, init->status.sig_ign, init->status.sig_cgt});
+  }
+  return signals;
+}
+
 Analysis analyze(const Snapshot& s) {
   Analysis a;
   const Process* init = s.init();
-  a.init_command = init->stat.comm;
-  a.init = identify_init(a.init_command);
-  a.masks = {init->status.sig_blk, init->status.sig_ign, init->status.sig_cgt};
+  a.init_command = printable(init->stat.comm);
+  a.init = identify_init(init->stat.comm, s.init_exe);
+  a.init_signals = init_signals_of(s);
+  a.masks = {main_thread(a.init_signals)->blocked, a.init_signals.ignored, a.init_signals.caught};
   a.pending = init->status.sig_pnd | init->status.shd_pnd;
+  for (const auto& t : s.init_threads) {
+    a.pending |= t.sig_pnd;
+    a.waiting_for |= t.wait == SigWait::kKnownSet ? t.wait_set : 0;
+  }
+  const bool in_wait = !s.init_threads.empty() &&
+                       (is_wait_for_any_child(s.init_threads.front().syscall, native_arch()) ||
+                        s.init_threads.front().wchan.find("do_wait") != std::string::npos);
+  a.name_mismatch = name_mismatch(a, in_wait);
+  if (!a.name_mismatch.empty()) {
+    a.init.kind = InitKind::kUnknown;
+    a.init.reaping = ShellReaping::kNotAShell;
+    a.init.label = "an application";
+    a.init.note = "named " + a.init.name + " but does not act like it (" + a.name_mismatch +
+                  "): an application as PID 1 gets only the signals it has handlers for";
+  }
+  a.reaping = reaping_of(a, s);
   std::vector<int> common = {SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGUSR1, SIGUSR2, SIGKILL, SIGSTOP};
   // ... and every other signal it catches (a Go runtime catches them all: keep it short).
   for (int sig = 1; sig <= 64 && common.size() < 16; ++sig) {
@@ -151,8 +405,8 @@ Analysis analyze(const Snapshot& s) {
     }
   }
   for (const int sig : common) {
-    a.signals.push_back(
-        {sig, delivery_to_init(sig, a.masks, false), delivery_to_init(sig, a.masks, true)});
+    a.signals.push_back({sig, delivery_to_init(sig, a.init_signals, false),
+                         delivery_to_init(sig, a.init_signals, true)});
   }
   a.process_total = static_cast<int>(s.processes.size());
   for (const auto& p : s.processes) {
@@ -165,39 +419,50 @@ Analysis analyze(const Snapshot& s) {
 }
 
 std::string render_text(const Analysis& a, const Snapshot& s, bool all) {
-  std::string out;
+  std::string out = "PID 1: " + a.init_command + " (" + a.init.label +
+                    (s.init_host_pid ? ", host PID " + std::to_string(*s.init_host_pid) : "") +
+                    ")\n  " + a.init.note + "\n";
   char line[512];
-  std::snprintf(line, sizeof(line), "PID 1: %s (%s, host PID %d)\n  %s\n", a.init_command.c_str(),
-                a.init.label.c_str(), s.init_host_pid, a.init.note.c_str());
-  out += line;
-  out += "  blocked: " + sys::signal_set_names(sys::SignalSet(a.masks.blocked)) + "\n";
-  out += "  ignored: " + sys::signal_set_names(sys::SignalSet(a.masks.ignored)) + "\n";
-  out += "  caught:  " + sys::signal_set_names(sys::SignalSet(a.masks.caught)) + "\n";
-  out += "  pending: " + sys::signal_set_names(sys::SignalSet(a.pending)) + "\n\n";
-  std::snprintf(line, sizeof(line), "  %-12s %-34s %s\n", "kill -SIG 1",
+  out += "  blocked: " + signal_names(a.masks.blocked) + "\n";
+  out += "  ignored: " + signal_names(a.masks.ignored) + "\n";
+  out += "  caught:  " + signal_names(a.masks.caught) + "\n";
+  out += "  pending: " + signal_names(a.pending) + "\n";
+  if (s.init_threads.size() == 1 && s.init_threads.front().wait != SigWait::kNone) {
+    out += "  sigwait: " + wait_text(s.init_threads.front()) + "\n";
+  } else if (s.init_threads.size() > 1) {
+    out += "  threads: " + std::to_string(s.init_threads.size()) + "\n";
+    for (const auto& t : s.init_threads) {
+      out += "    " + std::to_string(t.tid) + ": blocked " + signal_names(t.sig_blk) +
+             (t.wait != SigWait::kNone ? "; " + wait_text(t) : "") + " [" +
+             printable(t.wchan.empty() ? "?" : t.wchan) + "]\n";
+    }
+  }
+  int width = 34;
+  for (const auto& row : a.signals) {
+    width = std::max(width, static_cast<int>(std::strlen(describe(row.from_inside))) + 1);
+  }
+  std::snprintf(line, sizeof(line), "\n  %-12s %-*s %s\n", "kill -SIG 1", width,
                 "from inside (docker exec)", "from the parent namespace (docker kill)");
   out += line;
   for (const auto& row : a.signals) {
-    std::snprintf(line, sizeof(line), "  %-12s %-34s %s\n", sys::signal_name(row.sig).c_str(),
+    std::snprintf(line, sizeof(line), "  %-12s %-*s %s\n", signal_name(row.sig).c_str(), width,
                   describe(row.from_inside), describe(row.from_parent));
     out += line;
   }
   out += "\nzombies: " + std::to_string(a.zombie_total) + "\n";
   for (const auto& g : a.zombies) {
-    std::snprintf(line, sizeof(line),
-                  "  %d under %d (%s), oldest started %s ago; parent catches SIGCHLD: %s, "
-                  "waiting in wait(): %s\n    -> %s\n",
-                  g.count, g.parent, g.parent_command.c_str(),
-                  seconds_text(g.oldest_seconds).c_str(), g.parent_catches_sigchld ? "yes" : "no",
-                  g.parent_in_wait ? "yes" : "no", g.verdict.c_str());
-    out += line;
+    out += "  " + std::to_string(g.count) + " under " + std::to_string(g.parent) + " (" +
+           g.parent_command + "), oldest started " + seconds_text(g.oldest_seconds) +
+           " ago; parent catches SIGCHLD: " + (g.parent_catches_sigchld ? "yes" : "no") +
+           ", waiting in wait(): " + (g.parent_in_wait ? "yes" : "no") + "\n    -> " + g.verdict +
+           "\n";
   }
   out += "\ncapacity: " + std::to_string(a.process_total) + " processes, " +
          std::to_string(a.thread_total) + " threads, " + std::to_string(a.zombie_total) +
          " PIDs held by zombies\n";
   if (s.pids) {
-    out += "  pids cgroup " + s.pids->cgroup + ": " + std::to_string(s.pids->current) + "/" +
-           (s.pids->max < 0 ? std::string("max") : std::to_string(s.pids->max)) +
+    out += "  pids cgroup " + printable(s.pids->cgroup) + ": " + std::to_string(s.pids->current) +
+           "/" + (s.pids->max < 0 ? std::string("max") : std::to_string(s.pids->max)) +
            (s.pids->events_max >= 0
                 ? ", forks refused at the limit so far: " + std::to_string(s.pids->events_max)
                 : "") +
@@ -208,12 +473,12 @@ std::string render_text(const Analysis& a, const Snapshot& s, bool all) {
   if (all) {
     out += "\n    PID   PPID S  THR BLOCKED          IGNORED          CAUGHT           COMMAND\n";
     for (const auto& p : s.processes) {
-      std::snprintf(line, sizeof(line), "  %5d  %5d %c %4d %016llx %016llx %016llx %s\n",
-                    p.stat.pid, p.stat.ppid, p.stat.state, p.status.threads,
+      std::snprintf(line, sizeof(line), "  %5d  %5d %c %4d %016llx %016llx %016llx ", p.stat.pid,
+                    p.stat.ppid, p.stat.state, p.status.threads,
                     static_cast<unsigned long long>(p.status.sig_blk),
                     static_cast<unsigned long long>(p.status.sig_ign),
-                    static_cast<unsigned long long>(p.status.sig_cgt), p.stat.comm.c_str());
-      out += line;
+                    static_cast<unsigned long long>(p.status.sig_cgt));
+      out += line + printable(p.stat.comm) + "\n";
     }
   }
   out += "\nverdicts:\n";
@@ -229,22 +494,31 @@ std::string render_text(const Analysis& a, const Snapshot& s, bool all) {
 
 std::string render_json(const Analysis& a, const Snapshot& s, bool all) {
   std::string out = "{\n";
-  out += "  \"init\": {\"pid_on_host\": " + std::to_string(s.init_host_pid) +
-         ", \"command\": " + json_string(a.init_command) + ", \"kind\": " +
-         json_string(a.init.kind == InitKind::kForwardingInit ? "forwarding-init"
-                     : a.init.kind == InitKind::kSupervisor   ? "supervisor"
-                     : a.init.kind == InitKind::kShell        ? "shell"
-                                                              : "application") +
+  out += "  \"init\": {\"pid_on_host\": " +
+         (s.init_host_pid ? std::to_string(*s.init_host_pid) : std::string("null")) +
+         ", \"command\": " + json_string(a.init_command) +
+         ", \"kind\": " + json_string(kind_name(a.init.kind)) +
          ", \"note\": " + json_string(a.init.note) + ",\n";
   out += "           \"blocked\": " + json_signal_list(a.masks.blocked) +
          ", \"ignored\": " + json_signal_list(a.masks.ignored) +
          ", \"caught\": " + json_signal_list(a.masks.caught) +
-         ", \"pending\": " + json_signal_list(a.pending) + "},\n";
+         ", \"pending\": " + json_signal_list(a.pending) +
+         ", \"waiting_for\": " + json_signal_list(a.waiting_for) + ",\n";
+  out += "           \"threads\": [";
+  for (std::size_t i = 0; i < s.init_threads.size(); ++i) {
+    const Thread& t = s.init_threads[i];
+    out += std::string(i > 0 ? ",\n" : "\n") + "             {\"tid\": " + std::to_string(t.tid) +
+           ", \"blocked\": " + json_signal_list(t.sig_blk) +
+           ", \"pending\": " + json_signal_list(t.sig_pnd) + ", \"sigwait\": " + wait_json(t) +
+           ", \"waiting_for\": " + json_signal_list(t.wait_set) +
+           ", \"wchan\": " + json_string(printable(t.wchan)) + "}";
+  }
+  out += "]},\n";
   out += "  \"signals\": [";
   for (std::size_t i = 0; i < a.signals.size(); ++i) {
     const auto& row = a.signals[i];
     out += std::string(i > 0 ? ",\n" : "\n") +
-           "    {\"signal\": " + json_string(sys::signal_name(row.sig)) +
+           "    {\"signal\": " + json_string(signal_name(row.sig)) +
            ", \"from_inside\": " + json_string(describe(row.from_inside)) +
            ", \"from_parent_namespace\": " + json_string(describe(row.from_parent)) + "}";
   }
@@ -264,7 +538,7 @@ std::string render_json(const Analysis& a, const Snapshot& s, bool all) {
          ", \"threads\": " + std::to_string(a.thread_total) +
          ", \"zombie_pids\": " + std::to_string(a.zombie_total) + ", \"pids_cgroup\": ";
   if (s.pids) {
-    out += "{\"path\": " + json_string(s.pids->cgroup) +
+    out += "{\"path\": " + json_string(printable(s.pids->cgroup)) +
            ", \"current\": " + std::to_string(s.pids->current) +
            ", \"max\": " + (s.pids->max < 0 ? std::string("null") : std::to_string(s.pids->max)) +
            ", \"events_max\": " + std::to_string(s.pids->events_max) + "}";
@@ -277,9 +551,10 @@ std::string render_json(const Analysis& a, const Snapshot& s, bool all) {
     for (std::size_t i = 0; i < s.processes.size(); ++i) {
       const auto& p = s.processes[i];
       out += std::string(i > 0 ? ",\n" : "\n") + "    {\"pid\": " + std::to_string(p.stat.pid) +
-             ", \"ppid\": " + std::to_string(p.stat.ppid) + ", \"state\": \"" +
-             std::string(1, p.stat.state) + "\", \"threads\": " + std::to_string(p.status.threads) +
-             ", \"command\": " + json_string(p.stat.comm) +
+             ", \"ppid\": " + std::to_string(p.stat.ppid) +
+             ", \"state\": " + json_string(printable(std::string(1, p.stat.state))) +
+             ", \"threads\": " + std::to_string(p.status.threads) +
+             ", \"command\": " + json_string(printable(p.stat.comm)) +
              ", \"blocked\": " + json_signal_list(p.status.sig_blk) +
              ", \"ignored\": " + json_signal_list(p.status.sig_ign) +
              ", \"caught\": " + json_signal_list(p.status.sig_cgt) + "}";

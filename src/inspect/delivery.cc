@@ -2,6 +2,8 @@
 
 #include <signal.h>
 
+#include <algorithm>
+
 namespace pidone::inspect {
 namespace {
 
@@ -9,25 +11,81 @@ bool has(std::uint64_t mask, int sig) {
   return (mask >> (sig - 1)) & 1U;
 }
 
+bool waits_for(const ThreadSignals& t, int sig) {
+  return t.wait == SigWait::kKnownSet && has(t.wait_set, sig);
+}
+
+// Waiting on a set that could not be read: it may be waiting for `sig` only if `sig` is not
+// in its (temporarily reduced) blocked mask, since the kernel unblocks the whole set.
+bool may_wait_for(const ThreadSignals& t, int sig) {
+  return t.wait == SigWait::kUnknownSet && !has(t.blocked, sig);
+}
+
 }  // namespace
 
-Delivery delivery_to_init(int sig, const SignalMasks& masks, bool from_parent_namespace) {
+Delivery delivery_to_init(int sig, const InitSignals& init, bool from_parent_namespace) {
   if (sig == SIGKILL || sig == SIGSTOP) {
     if (!from_parent_namespace) {
       return Delivery::kDropped;
     }
     return sig == SIGKILL ? Delivery::kForcedKill : Delivery::kForcedStop;
   }
-  if (has(masks.blocked, sig)) {
-    return Delivery::kQueued;
+  const auto main = std::find_if(init.threads.begin(), init.threads.end(),
+                                 [](const ThreadSignals& t) { return t.main; });
+  if (main == init.threads.end()) {
+    return delivery_to_init(sig, one_thread({0, init.ignored, init.caught}), from_parent_namespace);
   }
-  if (has(masks.ignored, sig)) {
-    return Delivery::kIgnored;
+  // Step 1, on the main thread alone. A main thread waiting for it is also the thread that
+  // complete_signal tries first, so it receives it whatever the other threads do.
+  if (waits_for(*main, sig)) {
+    return Delivery::kWaited;
   }
-  if (has(masks.caught, sig)) {
+  if (!has(main->blocked, sig)) {
+    const bool may_wait = may_wait_for(*main, sig);
+    if (has(init.ignored, sig)) {
+      return may_wait ? Delivery::kProbablyWaited : Delivery::kIgnored;
+    }
+    if (has(init.caught, sig)) {
+      return Delivery::kHandled;  // to its handler, or to a wait for it: received either way
+    }
+    return may_wait ? Delivery::kProbablyWaited : Delivery::kDropped;
+  }
+  // Step 2: queued for the process; which thread takes it?
+  bool waiter = false;
+  bool maybe_waiter = false;
+  bool open = false;  // a thread that does not block it and does not wait for it
+  for (const auto& t : init.threads) {
+    if (t.exiting) {
+      continue;
+    }
+    if (waits_for(t, sig)) {
+      waiter = true;
+    } else if (may_wait_for(t, sig)) {
+      maybe_waiter = true;
+    } else if (!has(t.blocked, sig)) {
+      open = true;
+    }
+  }
+  if (!open) {
+    return waiter         ? Delivery::kWaited
+           : maybe_waiter ? Delivery::kProbablyWaited
+                          : Delivery::kQueued;
+  }
+  if (has(init.caught, sig)) {
     return Delivery::kHandled;
   }
-  return Delivery::kDropped;
+  if (waiter || maybe_waiter) {
+    return Delivery::kRace;
+  }
+  return has(init.ignored, sig) ? Delivery::kIgnored : Delivery::kDropped;
+}
+
+InitSignals one_thread(const SignalMasks& masks) {
+  InitSignals init;
+  init.ignored = masks.ignored;
+  init.caught = masks.caught;
+  init.threads.push_back({1, true, false, masks.blocked, SigWait::kNone, 0});
+  return init;
 }
 
 const char* describe(Delivery delivery) {
@@ -44,12 +102,19 @@ const char* describe(Delivery delivery) {
       return "kills PID 1";
     case Delivery::kForcedStop:
       return "stops PID 1";
+    case Delivery::kWaited:
+      return "waited for (sigwait)";
+    case Delivery::kProbablyWaited:
+      return "probably received (PID 1 waits for signals synchronously)";
+    case Delivery::kRace:
+      return "waited for (sigwait) or dropped (threads race for it)";
   }
   return "?";
 }
 
 bool reaches_init(Delivery delivery) {
-  return delivery != Delivery::kDropped && delivery != Delivery::kIgnored;
+  return delivery != Delivery::kDropped && delivery != Delivery::kIgnored &&
+         delivery != Delivery::kRace;
 }
 
 }  // namespace pidone::inspect

@@ -7,17 +7,21 @@ namespace pidone::inspect {
 namespace {
 
 struct Entry {
-  std::string_view comm;
+  std::string_view name;
   InitKind kind;
   std::string_view note;
+  ShellReaping reaping = ShellReaping::kNotAShell;
 };
 
-constexpr std::array<Entry, 16> kInits = {{
+constexpr std::string_view kTiniNote =
+    "forwards signals and reaps; exits as soon as its child exits (the rest are SIGKILLed) and "
+    "wakes once a second";
+
+constexpr std::array<Entry, 20> kKnown = {{
     {"pidone", InitKind::kForwardingInit,
      "forwards every signal, reaps every zombie and drains the rest with SIGTERM on exit"},
-    {"tini", InitKind::kForwardingInit,
-     "forwards signals and reaps; exits as soon as its child exits (the rest are SIGKILLed) "
-     "and wakes once a second"},
+    {"tini", InitKind::kForwardingInit, kTiniNote},
+    {"tini-static", InitKind::kForwardingInit, kTiniNote},
     {"docker-init", InitKind::kForwardingInit,
      "Docker's --init (tini): forwards signals and reaps; the rest are SIGKILLed on exit"},
     {"dumb-init", InitKind::kForwardingInit,
@@ -29,36 +33,73 @@ constexpr std::array<Entry, 16> kInits = {{
     {"systemd", InitKind::kSupervisor, "a full init system: handles signals and reaps"},
     {"supervisord", InitKind::kSupervisor,
      "Python's supervisor: reaps, but SIGTERM stops it only if it is configured to"},
-    {"bash", InitKind::kShell, ""},
-    {"sh", InitKind::kShell, ""},
-    {"dash", InitKind::kShell, ""},
-    {"ash", InitKind::kShell, ""},
-    {"zsh", InitKind::kShell, ""},
-    {"busybox", InitKind::kShell, ""},
-    {"ksh", InitKind::kShell, ""},
+    {"bash", InitKind::kShell, "bash reaps orphans from its SIGCHLD handler, whenever one exits",
+     ShellReaping::kFromItsHandler},
+    {"dash", InitKind::kShell,
+     "dash reaps orphans only while it waits for a job (a foreground command, or `wait`)",
+     ShellReaping::kWhileWaitingOnly},
+    {"busybox", InitKind::kShell,
+     "busybox sh reaps orphans only while it waits for a job (a foreground command, or `wait`)",
+     ShellReaping::kWhileWaitingOnly},
+    {"ash", InitKind::kShell,
+     "ash reaps orphans only while it waits for a job (a foreground command, or `wait`)",
+     ShellReaping::kWhileWaitingOnly},
+    {"sh", InitKind::kShell, "a shell reaps orphans at least while it waits for a job",
+     ShellReaping::kNotMeasured},
+    {"zsh", InitKind::kShell, "a shell reaps orphans at least while it waits for a job",
+     ShellReaping::kNotMeasured},
+    {"ksh", InitKind::kShell, "a shell reaps orphans at least while it waits for a job",
+     ShellReaping::kNotMeasured},
+    {"mksh", InitKind::kShell, "a shell reaps orphans at least while it waits for a job",
+     ShellReaping::kNotMeasured},
+    {"ksh93", InitKind::kShell, "a shell reaps orphans at least while it waits for a job",
+     ShellReaping::kNotMeasured},
+    {"fish", InitKind::kShell, "a shell reaps orphans at least while it waits for a job",
+     ShellReaping::kNotMeasured},
 }};
 
-constexpr std::string_view kShellNote =
-    "a shell forwards no signal to its children, reaps orphans only while it waits for a job, "
-    "and without a trap ignores `kill 1`";
+constexpr std::string_view kShellSignals =
+    "a shell forwards no signal to its children and without a trap ignores `kill 1`; ";
+
+const Entry* find(std::string_view name) {
+  for (const auto& entry : kKnown) {
+    if (entry.name == name) {
+      return &entry;
+    }
+  }
+  return nullptr;
+}
 
 }  // namespace
 
-KnownInit identify_init(const std::string& comm) {
-  for (const auto& entry : kInits) {
-    if (comm == entry.comm) {
-      KnownInit init;
-      init.kind = entry.kind;
-      init.label = entry.kind == InitKind::kShell ? "a shell (" + comm + ")" : comm;
-      init.note = std::string(entry.kind == InitKind::kShell ? kShellNote : entry.note);
-      return init;
-    }
+KnownInit identify_init(const std::string& comm, const std::string& exe_name) {
+  const Entry* by_comm = find(comm);
+  const Entry* by_exe = exe_name == comm ? nullptr : find(exe_name);
+  // A drop-in: the file run is a known init or shell under another known name (pidone as
+  // tini, dash as sh). The file is the better witness of the two.
+  const Entry* entry = by_comm;
+  if (by_comm != nullptr && by_exe != nullptr && by_exe->kind == by_comm->kind) {
+    entry = by_exe;
   }
   KnownInit init;
-  init.label = "an application (" + comm + ")";
-  init.note =
-      "an application as PID 1 gets only the signals it has handlers for, and reaps orphans "
-      "only if it calls wait() for children it did not start";
+  if (entry == nullptr) {
+    init.label = "an application";
+    init.note =
+        "an application as PID 1 gets only the signals it has handlers for, and reaps orphans "
+        "only if it calls wait() for children it did not start";
+    return init;
+  }
+  init.kind = entry->kind;
+  init.name = std::string(entry->name);
+  init.reaping = entry->reaping;
+  const std::string as = entry == by_comm ? "" : " as " + comm;
+  if (entry->kind == InitKind::kShell) {
+    init.label = "a shell (" + init.name + as + ")";
+    init.note = std::string(kShellSignals) + std::string(entry->note);
+  } else {
+    init.label = init.name + as;
+    init.note = std::string(entry->note);
+  }
   return init;
 }
 

@@ -7,6 +7,7 @@
 #include "inspect/analysis.h"
 #include "inspect/snapshot.h"
 #include "sys/exit_codes.h"
+#include "text/printable.h"
 
 namespace {
 
@@ -67,11 +68,12 @@ int main(int argc, char** argv) {
       pid = std::strtol(value.c_str(), &end, 10);
       if (value.empty() || *end != '\0' || pid <= 0 || pid > 4194304) {
         std::fprintf(stderr, "pidone-inspect: invalid --pid '%s': a process ID (see --help)\n",
-                     value.c_str());
+                     pidone::text::printable(value).c_str());
         return kExitUsage;
       }
     } else {
-      std::fprintf(stderr, "pidone-inspect: unknown option '%s' (see --help)\n", arg.c_str());
+      std::fprintf(stderr, "pidone-inspect: unknown option '%s' (see --help)\n",
+                   pidone::text::printable(arg).c_str());
       return kExitUsage;
     }
   }

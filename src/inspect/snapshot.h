@@ -1,5 +1,5 @@
 // Snapshot: everything pidone-inspect reads about one PID namespace, read once. Read only:
-// nothing is signalled, written or entered.
+// nothing is signalled, written, traced or entered.
 #pragma once
 
 #include <sys/types.h>
@@ -10,16 +10,33 @@
 #include <string>
 #include <vector>
 
+#include "inspect/delivery.h"
+#include "inspect/syscall_state.h"
 #include "proc/stat_parser.h"
 #include "proc/status_parser.h"
 
 namespace pidone::inspect {
 
 struct Process {
-  proc::ProcStat stat;  // PIDs as seen inside the namespace
-  proc::ProcStatus status;
-  std::string wchan;       // where it sleeps in the kernel ("do_wait": blocked in wait())
-  double age_seconds = 0;  // since it started
+  proc::ProcStat stat;      // PIDs as seen inside the namespace (pid, ppid: 0 for a parent outside)
+  proc::ProcStatus status;  // pid and ppid likewise
+  std::string wchan;        // where it sleeps in the kernel ("do_wait": blocked in wait())
+  double age_seconds = 0;   // since it started
+  std::string dir;          // where it was read: "/proc/7" inside, "/proc/HOSTPID" from the host
+};
+
+// One thread of PID 1, read with its system call on both sides of its masks, so that a mask
+// and a wait belong to the same moment.
+struct Thread {
+  pid_t tid = 0;  // as seen inside the namespace
+  char state = '?';
+  std::uint64_t sig_blk = 0;  // while it waits in rt_sigtimedwait: without the awaited set
+  std::uint64_t sig_pnd = 0;  // pending for this thread
+  std::string wchan;
+  SyscallState syscall;
+  SigWait wait = SigWait::kNone;
+  std::uint64_t wait_set = 0;  // with SigWait::kKnownSet: the set, read from its memory
+  bool settled = true;         // false: it kept changing while it was read
 };
 
 struct PidsCapacity {
@@ -30,23 +47,28 @@ struct PidsCapacity {
 };
 
 struct Snapshot {
-  std::string proc_root;    // the /proc read: "/proc" inside, "/proc/H/root/proc" from the host
-  pid_t init_host_pid = 0;  // PID 1 as the caller sees it (1 when inside)
-  std::vector<Process> processes;  // sorted by PID
+  std::string proc_root;  // the /proc read: "/proc", inside or from the host
+  // PID 1's PID on the host: known with --pid, or inside the host's own (initial) namespace.
+  std::optional<pid_t> init_host_pid;
+  std::vector<Process> processes;    // sorted by PID
+  std::vector<Thread> init_threads;  // PID 1's threads, its main thread first
+  std::string init_exe;              // the file name of PID 1's executable; "" if unreadable
+  pid_t self = 0;  // pidone-inspect's own PID in the namespace; 0 when it is not in it
   std::optional<PidsCapacity> pids;
 
   [[nodiscard]] const Process* init() const;  // the process with PID 1
   [[nodiscard]] const Process* find(pid_t pid) const;
 };
 
-// Inside a container: this namespace's PID 1 and /proc.
+// Inside a container: this namespace's PID 1 and /proc (which must be the namespace's own).
 std::expected<Snapshot, std::string> snapshot_own_namespace();
-// From the host: the PID namespace of `host_pid` (any process of the container).
+// From the host: the PID namespace of `host_pid` (any process of the container), read from
+// the host's /proc. Its processes are those whose PID namespace is that one or lies below it,
+// numbered as they are inside (NSpid); nothing from another namespace is reported.
 std::expected<Snapshot, std::string> snapshot_namespace_of(pid_t host_pid);
 
-// Reads a snapshot of the namespace whose /proc is `proc_root`; PID 1 is `init_host_pid`
-// as seen from the caller (for its cgroup).
-std::expected<Snapshot, std::string> read_snapshot(const std::string& proc_root,
-                                                   pid_t init_host_pid);
+// One thread's state read from its task folder ("/proc/7/task/7"), `depth` levels below the
+// namespace of the /proc it is in (0: that namespace itself).
+[[nodiscard]] Thread read_thread(const std::string& task_dir, std::size_t depth);
 
 }  // namespace pidone::inspect

@@ -1,13 +1,34 @@
 #include "text/json.h"
 
+#include <cstdint>
 #include <cstdio>
 
+#include "text/printable.h"
+
 namespace pidone::text {
+namespace {
+
+void append_unicode_escape(std::string& out, unsigned code_unit) {
+  char escaped[8];
+  (void)std::snprintf(escaped, sizeof(escaped), "\\u%04x", code_unit);  // always fits
+  out += escaped;
+}
+
+}  // namespace
 
 std::string json_string(const std::string& text) {
   std::string out = "\"";
-  for (const char c : text) {
-    switch (c) {
+  std::string_view rest = text;
+  while (!rest.empty()) {
+    char32_t code_point = 0;
+    const std::size_t length = utf8_sequence(rest, code_point);
+    if (length == 0) {
+      // Not UTF-8: JSON text must be, so the byte becomes U+FFFD (the replacement character).
+      out += "\\ufffd";
+      rest.remove_prefix(1);
+      continue;
+    }
+    switch (code_point) {
       case '"':
         out += "\\\"";
         break;
@@ -21,14 +42,15 @@ std::string json_string(const std::string& text) {
         out += "\\t";
         break;
       default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char escaped[8];
-          (void)std::snprintf(escaped, sizeof(escaped), "\\u%04x", c);  // always fits
-          out += escaped;
+        // Controls (C0, DEL, C1) and the separators JavaScript reads as line ends: escaped.
+        if (code_point < 0x20 || (code_point >= 0x7F && code_point <= 0x9F) ||
+            code_point == 0x2028 || code_point == 0x2029) {
+          append_unicode_escape(out, static_cast<unsigned>(code_point));
         } else {
-          out += c;
+          out.append(rest.substr(0, length));
         }
     }
+    rest.remove_prefix(length);
   }
   return out + "\"";
 }
