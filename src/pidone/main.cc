@@ -23,7 +23,21 @@ int main(int argc, char** argv) {
     (void)std::fputs(invocation.text.c_str(), invocation.to_stderr ? stderr : stdout);
     return invocation.exit_code;
   }
-  const Log log(invocation.options.verbosity, invocation.options.log_prefix);
+  const char* prefix = "pidone";
+  switch (invocation.options.personality) {
+    case Personality::kTini:
+      prefix = "tini";
+      break;
+    case Personality::kDumbInit:
+      prefix = "dumb-init";
+      break;
+    case Personality::kCatatonit:
+      prefix = "catatonit";
+      break;
+    case Personality::kPidone:
+      break;
+  }
+  const Log log(invocation.options.verbosity, prefix);
   Supervisor supervisor(std::move(invocation.options), log);
   if (auto started = supervisor.start(); !started) {
     return started.error();

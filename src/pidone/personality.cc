@@ -128,7 +128,8 @@ Invocation parse_tini(std::span<const char* const> args, const EnvLookup& env) {
   }
   Invocation inv;
   Options& o = inv.options;
-  o.log_prefix = "tini";
+  o.personality = Personality::kTini;
+  o.exec_failure = ExecFailureCodes::kTini;
   o.become_subreaper = set(env, "TINI_SUBREAPER");
   o.warn_not_subreaper = true;
   if (set(env, "TINI_KILL_PROCESS_GROUP")) {
@@ -216,7 +217,8 @@ std::string dumb_init_usage() {
 Invocation parse_dumb_init(std::span<const char* const> args, const EnvLookup& env) {
   Invocation inv;
   Options& o = inv.options;
-  o.log_prefix = "dumb-init";
+  o.personality = Personality::kDumbInit;
+  o.exec_failure = ExecFailureCodes::kFixed;
   o.exec_failure_exit = 2;
   bool single_child = env("DUMB_INIT_SETSID").value_or("1") == "0";
   if (env("DUMB_INIT_DEBUG").value_or("0") != "0") {
@@ -348,7 +350,8 @@ Invocation parse_catatonit(std::span<const char* const> args, const EnvLookup& /
   }
   Invocation inv;
   Options& o = inv.options;
-  o.log_prefix = "catatonit";
+  o.personality = Personality::kCatatonit;
+  o.exec_failure = ExecFailureCodes::kFixed;
   o.exec_failure_exit = 1;
   ShortOptions scan(argv, "");
   for (char c = scan.next(); c != 0; c = scan.next()) {

@@ -12,8 +12,6 @@
 
 namespace pidone {
 
-enum class Personality { kPidone, kTini, kDumbInit, kCatatonit };
-
 // By the basename of argv[0]: tini, tini-static and docker-init are tini.
 [[nodiscard]] Personality personality_from_argv0(const char* argv0);
 

@@ -167,8 +167,17 @@ std::expected<void, int> Supervisor::spawn_main_child() {
         std::strcmp(failure.error.operation, "execvp") == 0) {
       log_.write(Level::kError, "cannot run '%s': %s", options_.command.front().c_str(),
                  std::strerror(err));
-      return std::unexpected(
-          options_.exec_failure_exit.value_or(sys::exit_code_for_exec_errno(err)));
+      switch (options_.exec_failure) {
+        case ExecFailureCodes::kFixed:
+          return std::unexpected(options_.exec_failure_exit);
+        case ExecFailureCodes::kTini:
+          return std::unexpected(err == ENOENT   ? sys::kExitNotFound
+                                 : err == EACCES ? sys::kExitCannotRun
+                                                 : 1);
+        case ExecFailureCodes::kShell:
+          break;
+      }
+      return std::unexpected(sys::exit_code_for_exec_errno(err));
     }
     log_.write(Level::kError, "fatal: cannot start '%s': %s", options_.command.front().c_str(),
                failure.error.to_string().c_str());

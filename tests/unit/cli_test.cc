@@ -237,6 +237,7 @@ TEST(Personality, DumbInitDefaultsToSessionAndGroup) {
   EXPECT_EQ(inv.options.signal_map[15], 10);
   EXPECT_EQ(inv.options.signal_map[1], 0);
   EXPECT_EQ(inv.options.command, (std::vector<std::string>{"cmd", "-c"}));
+  EXPECT_EQ(inv.options.exec_failure, ExecFailureCodes::kFixed);
   EXPECT_EQ(inv.options.exec_failure_exit, 2);
   EXPECT_FALSE(as(Personality::kDumbInit, {"-c", "x"}).options.new_session);
   EXPECT_FALSE(as(Personality::kDumbInit, {"x"}, {{"DUMB_INIT_SETSID", "0"}}).options.new_session);
