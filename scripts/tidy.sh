@@ -12,7 +12,7 @@ tidy=$(command -v clang-tidy-16 || true)
 [ -n "$tidy" ] || { echo "tidy: clang-tidy-16 missing (scripts/install-deps.sh lint)" >&2; exit 1; }
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
-mapfile -t files < <(cd "$src" && git ls-files 'src/*.cc')
+mapfile -t files < <(cd "$src" && git ls-files --cached --others --exclude-standard 'src/*.cc')
 printf '%s\n' "${files[@]/#/$src/}" |
   xargs -P "$(nproc)" -n 4 "$tidy" -p "$build" --quiet \
     --extra-arg=-std=c++2b --extra-arg=-U__cpp_concepts --extra-arg=-D__cpp_concepts=202002L \

@@ -46,6 +46,13 @@ void Drain::no_children_left() {
   }
 }
 
+void Drain::rest_unlisted() {
+  unlisted_ = true;
+  if (phase_ == Phase::kKilling) {
+    finish();  // this round was the one that could be done
+  }
+}
+
 void Drain::deadline_reached(sys::Millis now) {
   if (phase_ == Phase::kRunning && stop_deadline_ && now >= *stop_deadline_) {
     stop_deadline_.reset();
@@ -85,9 +92,15 @@ void Drain::start_killing(sys::Millis now) {
   kill_retry_ms_ =
       kill_retry_ms_ == 0 ? kFirstKillRetryMs : std::min(kill_retry_ms_ * 2, kMaxKillRetryMs);
   kill_deadline_ = now + kill_retry_ms_;
+  if (unlisted_) {
+    finish();  // no later round could find more than this one
+  }
 }
 
 void Drain::finish() {
+  if (phase_ == Phase::kDone) {
+    return;
+  }
   phase_ = Phase::kDone;
   stop_deadline_.reset();
   kill_deadline_.reset();

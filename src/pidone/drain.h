@@ -7,6 +7,7 @@
 //   stop_signal(now)                  kill_child   SIGKILL the main child (--stop-timeout)
 //   child_exited(status, now)         term_rest    SIGTERM (and SIGCONT) everything left
 //   no_children_left()                kill_rest    SIGKILL everything left
+//   rest_unlisted()
 //   deadline_reached(now)             term_group   SIGTERM the main child's process group
 //                                     exit         pidone exits with this status now
 //   next_deadline(): when the supervisor must call deadline_reached, if at all.
@@ -22,6 +23,9 @@
 //                             between a subreaper's /proc scan and its SIGKILLs escaped)
 //   kGrace, kKilling --no_children_left--> kDone (exit); what was pending for the rest is
 //                             dropped (nobody is left to receive it)
+//   rest_unlisted: /proc could not list the rest, so no later round could find a straggler:
+//                             the first SIGKILL round is the last, and exit follows it at once
+//                             (still within the grace, not after an endless wait)
 //   A stop signal after the main child exited changes nothing: the rest already had SIGTERM.
 #pragma once
 
@@ -78,6 +82,9 @@ class Drain {
   void child_exited(int status, sys::Millis now);
   // A reap pass ended in ECHILD: pidone has no child at all.
   void no_children_left();
+  // The rest could not be listed (no /proc of this namespace): signalling reached only what
+  // the supervisor could name.
+  void rest_unlisted();
   // Call when now >= next_deadline(); earlier calls do nothing.
   void deadline_reached(sys::Millis now);
 
@@ -100,6 +107,7 @@ class Drain {
   std::optional<sys::Millis> kill_deadline_;  // kGrace, kKilling: the next SIGKILL round
   sys::Millis kill_retry_ms_ = 0;             // 0 until the first SIGKILL round
   int kill_rounds_ = 0;
+  bool unlisted_ = false;
   DrainActions pending_;
 };
 

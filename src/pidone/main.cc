@@ -9,12 +9,18 @@
 #include "pidone/log.h"
 #include "pidone/personality.h"
 #include "pidone/supervisor.h"
+#include "sys/signal_set.h"
 
 int main(int argc, char** argv) {
   using namespace pidone;
-  // A usage message to a closed stderr must not end pidone by SIGPIPE. (The child's
-  // dispositions are reset to the default before it runs.)
-  (void)::signal(SIGPIPE, SIG_IGN);  // cannot fail for a valid signal
+  // First, before anything changes it: the signal state the caller gave us, which the child
+  // gets too (nohup pidone -- cmd leaves cmd immune to SIGHUP).
+  const auto inherited = sys::inherited_signals();
+  // A usage message to a closed stderr must not end pidone by SIGPIPE: blocked, it stays
+  // pending and harmless (the supervisor blocks it anyway).
+  if (inherited) {
+    (void)sys::set_signal_mask(sys::SignalSet(inherited->blocked).add(SIGPIPE));
+  }
   const std::span<const char* const> args(const_cast<const char* const*>(argv) + 1,
                                           static_cast<std::size_t>(argc > 0 ? argc - 1 : 0));
   Invocation invocation = parse_invocation(personality_from_argv0(argc > 0 ? argv[0] : nullptr),
@@ -23,22 +29,12 @@ int main(int argc, char** argv) {
     (void)std::fputs(invocation.text.c_str(), invocation.to_stderr ? stderr : stdout);
     return invocation.exit_code;
   }
-  const char* prefix = "pidone";
-  switch (invocation.options.personality) {
-    case Personality::kTini:
-      prefix = "tini";
-      break;
-    case Personality::kDumbInit:
-      prefix = "dumb-init";
-      break;
-    case Personality::kCatatonit:
-      prefix = "catatonit";
-      break;
-    case Personality::kPidone:
-      break;
+  Log log(invocation.options.verbosity);
+  if (!inherited) {
+    log.line(2, "pidone: fatal: cannot read the signal state: " + inherited.error().to_string());
+    return sys::kExitInitFailed;
   }
-  const Log log(invocation.options.verbosity, prefix);
-  Supervisor supervisor(std::move(invocation.options), log);
+  Supervisor supervisor(std::move(invocation.options), log, *inherited);
   if (auto started = supervisor.start(); !started) {
     return started.error();
   }

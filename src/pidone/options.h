@@ -50,6 +50,8 @@ struct Options {
   bool become_subreaper = true;     // when not PID 1 (tini: only with -s or TINI_SUBREAPER)
   bool warn_not_subreaper = false;  // tini's warning when neither PID 1 nor a subreaper
   bool new_session = false;         // dumb-init: the child leads a new session
+  bool own_process_group = true;    // the child leads its own group (dumb-init -c: it stays
+                                    // in pidone's, and the terminal is left alone)
   bool pause = false;               // catatonit -P: no child; wait for SIGINT/SIGTERM
   bool warn_on_reap = false;        // tini -w: a warning for each zombie reaped
   bool suspend_with_child = false;  // dumb-init: suspend itself after forwarding TSTP/TTIN/TTOU

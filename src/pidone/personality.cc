@@ -308,10 +308,19 @@ Invocation parse_dumb_init(std::span<const char* const> args, const EnvLookup& e
   }
   // dumb-init's default: the child leads a new session, signals go to its whole group, and
   // a TSTP/TTIN/TTOU forwarded to it stops dumb-init too.
+  // In both modes dumb-init suspends itself after passing TSTP/TTIN/TTOU on; in setsid mode
+  // they reach the child's group as SIGSTOP unless -r says otherwise.
+  o.suspend_with_child = true;
+  o.own_process_group = false;  // -c: the child stays in dumb-init's group
   if (!single_child) {
+    o.own_process_group = true;
     o.new_session = true;
     o.signal_target = SignalTarget::kGroup;
-    o.suspend_with_child = true;
+    for (const int sig : {SIGTSTP, SIGTTIN, SIGTTOU}) {
+      if (o.signal_map[static_cast<std::size_t>(sig)] == sig) {
+        o.signal_map[static_cast<std::size_t>(sig)] = SIGSTOP;
+      }
+    }
   }
   // The command: everything after the options, the inserted "--" aside.
   std::vector<std::string> rest = scan.rest();

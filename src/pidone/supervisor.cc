@@ -4,25 +4,30 @@
 #include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <array>
+#include <charconv>
+#include <cstdlib>
 #include <cstring>
+#include <string_view>
 
-#include "pidone/duration.h"
 #include "sys/signal_names.h"
+
+#ifndef P_PIDFD
+#define P_PIDFD 3  // waitid on a pidfd, Linux 5.4 (older libc headers lack the name)
+#endif
 
 namespace pidone {
 namespace {
 
-// Everything but the faults: those must still kill pidone at once (a crash, not a hang).
+// Every signal that can be blocked. The faults too: a kill() of SIGSEGV or SIGABRT is then
+// read and forwarded like any other, and a real fault in pidone still ends it, because the
+// kernel unblocks a blocked fault signal and delivers it with its default action.
 sys::SignalSet handled_signals() {
-  sys::SignalSet set = sys::SignalSet::full();
-  for (int sig = 1; sig <= sys::kMaxSignal; ++sig) {
-    if (sys::fault_signals().contains(sig)) {
-      set.remove(sig);
-    }
-  }
-  return set.remove(SIGKILL).remove(SIGSTOP);
+  return sys::SignalSet::full().remove(SIGKILL).remove(SIGSTOP);
 }
 
 // True when pidone's own process group holds the terminal on stdin: then the child takes it
@@ -40,52 +45,80 @@ bool is_stop_signal(int sig) {
   return sig == SIGTERM || sig == SIGINT || sig == SIGQUIT || sig == SIGHUP;
 }
 
-// The job-control signals: they suspend a job (Ctrl-Z, a background read or write).
+// The suspend signals: job control (Ctrl-Z, a background read or write).
 bool is_suspend_signal(int sig) {
   return sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
 }
 
-DrainConfig drain_config(const Options& options) {
-  return DrainConfig{options.grace_ms, options.stop_timeout_ms, EndPolicy::kDrain};
+// LISTEN_PID names the process systemd passed the sockets to (sd_listen_fds checks it): when
+// that is pidone, the child is the one to use them.
+bool listen_pid_is(pid_t self) {
+  const char* value = std::getenv("LISTEN_PID");
+  if (value == nullptr) {
+    return false;
+  }
+  const std::string_view text(value);
+  pid_t pid = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), pid);
+  return ec == std::errc() && end == text.data() + text.size() && pid == self;
 }
 
 }  // namespace
 
-Supervisor::Supervisor(Options options, const Log& log)
-    : options_(std::move(options)), log_(log), drain_(drain_config(options_)) {
+Supervisor::Supervisor(Options options, Log& log, sys::InheritedSignals inherited)
+    : options_(std::move(options)),
+      log_(log),
+      voice_(make_voice(options_, log_)),
+      inherited_(inherited),
+      drain_(DrainConfig{}) {
   batch_.reserve(64);
 }
 
 // ---- start ------------------------------------------------------------------------------
 
 std::expected<void, int> Supervisor::start() {
+  voice_->starting();
   if (auto taken = take_signals(); !taken) {
     return taken;
   }
   self_ = ::getpid();
   become_reaper();
+  // As PID 1 pidone always drains: otherwise the kernel's SIGKILL is all the rest would get.
+  drain_ = Drain(DrainConfig{options_.grace_ms, options_.stop_timeout_ms,
+                             self_ == 1 ? EndPolicy::kDrain : options_.end_when_not_pid1});
   if (auto armed = arm_parent_death(); !armed) {
     return armed;
   }
-  if (options_.pause) {
-    log_.write(Level::kInfo, "pause mode: no child; SIGINT or SIGTERM ends it");
-    return {};
+  if (!options_.pause) {
+    if (auto spawned = spawn_main_child(); !spawned) {
+      return spawned;
+    }
   }
-  return spawn_main_child();
+  let_go();
+  return {};
 }
 
 std::expected<void, int> Supervisor::take_signals() {
-  // Block first, before anything else (a log line to a closed stderr raises SIGPIPE), and fork
-  // later: a signal that arrives while the child starts waits in the signalfd and is
+  // A caller that ignores SIGCHLD would have the kernel reap our children for us: no exit
+  // status, no SIGCHLD. Ours goes back to the default; the child still gets what the caller
+  // gave (inherited_).
+  if (inherited_.ignored.contains(SIGCHLD)) {
+    if (auto reset = sys::set_disposition(SIGCHLD); !reset) {
+      voice_->start_failed("SIGCHLD", reset.error());
+      return std::unexpected(sys::kExitInitFailed);
+    }
+  }
+  // Block first, before anything else (a log line to a closed stderr raises SIGPIPE), and
+  // spawn later: a signal that arrives while the child starts waits in the signalfd and is
   // forwarded once the child has exec'd.
   const sys::SignalSet handled = handled_signals();
   if (auto mask = sys::set_signal_mask(handled); !mask) {
-    log_.write(Level::kError, "fatal: %s", mask.error().to_string().c_str());
+    voice_->start_failed("signals", mask.error());
     return std::unexpected(sys::kExitInitFailed);
   }
   auto signals = sys::SignalFd::open(handled);
   if (!signals) {
-    log_.write(Level::kError, "fatal: %s", signals.error().to_string().c_str());
+    voice_->start_failed("signals", signals.error());
     return std::unexpected(sys::kExitInitFailed);
   }
   signals_ = std::move(*signals);
@@ -95,25 +128,21 @@ std::expected<void, int> Supervisor::take_signals() {
 void Supervisor::become_reaper() {
   if (self_ == 1) {
     scope_ = Scope::kNamespace;
+    voice_->reaper(ReaperOutcome::kPid1, self_, 0);
     return;
   }
   // Orphans below us are then reparented to us, not to the real init: reaping and the drain
   // work the same as when we are PID 1.
   scope_ = Scope::kDescendants;
-  if (!options_.become_subreaper) {
-    if (options_.warn_not_subreaper) {  // tini's words, under its name
-      log_.write(Level::kWarn,
-                 "Tini is not running as PID 1 and isn't registered as a child subreaper. "
-                 "Zombie processes will not be re-parented to Tini, so zombie reaping won't "
-                 "work. To fix the problem, use the -s option or set the environment "
-                 "variable TINI_SUBREAPER to register Tini as a child subreaper, or run Tini "
-                 "as PID 1.");
-    }
+  int already = 0;
+  if (::prctl(PR_GET_CHILD_SUBREAPER, &already, 0, 0, 0) == 0 && already != 0) {
+    voice_->reaper(ReaperOutcome::kAlready, self_, 0);
+  } else if (!options_.become_subreaper) {
+    voice_->reaper(ReaperOutcome::kNotAsked, self_, 0);
   } else if (::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0) {
-    log_.write(Level::kWarn, "not PID 1, and cannot become a child subreaper: %s",
-               std::strerror(errno));
+    voice_->reaper(ReaperOutcome::kFailed, self_, errno);
   } else {
-    log_.write(Level::kInfo, "not PID 1 (pid %d): registered as a child subreaper", self_);
+    voice_->reaper(ReaperOutcome::kRegistered, self_, 0);
   }
 }
 
@@ -123,7 +152,7 @@ std::expected<void, int> Supervisor::arm_parent_death() {
   }
   const pid_t parent = ::getppid();
   if (::prctl(PR_SET_PDEATHSIG, options_.pdeathsig, 0, 0, 0) != 0) {
-    log_.write(Level::kError, "fatal: prctl(PR_SET_PDEATHSIG): %s", std::strerror(errno));
+    voice_->start_failed("prctl(PR_SET_PDEATHSIG)", sys::SysError{errno, "prctl"});
     return std::unexpected(sys::kExitInitFailed);
   }
   // The parent may have died before prctl took effect; then act as if the signal came.
@@ -134,63 +163,83 @@ std::expected<void, int> Supervisor::arm_parent_death() {
 }
 
 void Supervisor::hand_over_terminal(sys::SpawnRequest& request) {
-  if (!owns_foreground_terminal()) {
-    return;
-  }
   if (options_.new_session) {
-    // dumb-init's way: give up the terminal so the child's new session can take it. If we led
-    // the session, the kernel then sends our group SIGHUP and SIGCONT: those are not the
-    // child's to receive.
+    // dumb-init's way: give up the terminal so the child's new session can take it (tried
+    // whether there is one or not, as dumb-init does). If we led the session, the kernel then
+    // sends our group SIGHUP and SIGCONT: those are not the child's to receive.
     const bool leader = ::getsid(0) == self_;
-    if (::ioctl(STDIN_FILENO, TIOCNOTTY) == 0 && leader) {
+    const int released = ::ioctl(STDIN_FILENO, TIOCNOTTY) == 0 ? 0 : errno;
+    if (released == 0 && leader) {
       ignore_hangup_ = 1;
       ignore_continue_ = 1;
     }
+    voice_->terminal_released(released, leader);
     request.controlling_tty = STDIN_FILENO;
     return;
   }
-  request.new_process_group = true;
-  request.foreground_tty = STDIN_FILENO;
+  if (options_.own_process_group && owns_foreground_terminal()) {
+    request.foreground_tty = STDIN_FILENO;
+  }
 }
 
 std::expected<void, int> Supervisor::spawn_main_child() {
   sys::SpawnRequest request;
   request.argv = options_.command;
-  request.new_process_group = options_.signal_target == SignalTarget::kGroup;
   request.new_session = options_.new_session;
+  request.new_process_group = !options_.new_session && options_.own_process_group;
+  if (!options_.reset_signals) {
+    request.mask = inherited_.blocked;
+    request.ignored = inherited_.ignored;
+  }
+  request.set_listen_pid = listen_pid_is(self_);
   hand_over_terminal(request);
+  const std::string& command = options_.command.front();
   auto spawned = sys::spawn_child(request);
   if (!spawned) {
     const auto& failure = spawned.error();
-    const int err = failure.error.code;
-    if (failure.side == sys::SpawnFailure::kChild &&
-        std::strcmp(failure.error.operation, "execvp") == 0) {
-      log_.write(Level::kError, "cannot run '%s': %s", options_.command.front().c_str(),
-                 std::strerror(err));
-      switch (options_.exec_failure) {
-        case ExecFailureCodes::kFixed:
-          return std::unexpected(options_.exec_failure_exit);
-        case ExecFailureCodes::kTini:
-          return std::unexpected(err == ENOENT   ? sys::kExitNotFound
-                                 : err == EACCES ? sys::kExitCannotRun
-                                                 : 1);
-        case ExecFailureCodes::kShell:
-          break;
-      }
-      return std::unexpected(sys::exit_code_for_exec_errno(err));
+    if (failure.step == sys::SpawnStep::kExec) {
+      const int err = failure.error.code;
+      voice_->exec_failed(command, err, err == ENOENT ? sys::missing_interpreter(command) : "");
+      return std::unexpected(exec_failure_code(err));
     }
-    log_.write(Level::kError, "fatal: cannot start '%s': %s", options_.command.front().c_str(),
-               failure.error.to_string().c_str());
+    voice_->start_failed(("cannot start '" + command + "'").c_str(), failure.error);
     return std::unexpected(sys::kExitInitFailed);
   }
-  child_pid_ = *spawned;
+  child_pid_ = spawned->pid;
   if (auto fd = sys::PidFd::open(child_pid_)) {
     child_fd_ = std::move(*fd);
   } else {
-    log_.write(Level::kDebug, "%s: forwarding with kill() instead", fd.error().to_string().c_str());
+    voice_->fallback("no pidfd for the child: forwarding with kill()", fd.error());
   }
-  log_.write(Level::kInfo, "started '%s' as pid %d", options_.command.front().c_str(), child_pid_);
+  voice_->spawned(child_pid_, command, spawned->controlling_tty_error);
   return {};
+}
+
+int Supervisor::exec_failure_code(int err) const {
+  switch (options_.exec_failure) {
+    case ExecFailureCodes::kFixed:
+      return options_.exec_failure_exit;
+    case ExecFailureCodes::kTini:
+      return err == ENOENT ? sys::kExitNotFound : err == EACCES ? sys::kExitCannotRun : 1;
+    case ExecFailureCodes::kShell:
+      break;
+  }
+  return sys::exit_code_for_exec_errno(err);
+}
+
+void Supervisor::let_go() {
+  // Hold no directory (it can then be unmounted) and no file of the caller's: a pipe the
+  // child closes reaches EOF at its reader only once every copy of it is closed. The child
+  // keeps its own copies.
+  if (::chdir("/") != 0) {
+    voice_->problem("chdir(\"/\")", sys::SysError{errno, "chdir"});
+  }
+  log_.open_private();
+  const std::array<int, 4> keep = {signals_.fd(), child_fd_.fd(), log_.private_fd(1),
+                                   log_.private_fd(2)};
+  if (auto closed = sys::close_descriptors_but(keep); !closed) {
+    voice_->problem("closing inherited descriptors", closed.error());
+  }
 }
 
 // ---- run --------------------------------------------------------------------------------
@@ -200,11 +249,15 @@ int Supervisor::run() {
   settle();
   while (!exit_code_) {
     child_signal_ = false;
+    child_fd_ready_ = false;
     if (wait_for_work()) {
       read_signals();
     }
-    if (child_signal_) {
+    if (child_signal_ || child_fd_ready_) {
       reap_children();
+    }
+    if (child_fd_ready_) {
+      check_child_vanished();
     }
     const sys::Millis now = sys::monotonic_now_ms();
     if (const auto deadline = drain_.next_deadline(); deadline && now >= *deadline) {
@@ -212,35 +265,37 @@ int Supervisor::run() {
     }
     settle();
   }
-  return remapped_exit_code(*exit_code_);
+  const int status = *exit_code_;
+  const int remapped = options_.exit_code_map[static_cast<std::size_t>(status & 0xff)];
+  voice_->exiting(status, remapped);
+  return remapped;
 }
 
 bool Supervisor::wait_for_work() {
-  // With a deadline pending, poll() for at most that long; otherwise block in read() on the
-  // signalfd itself: the one place pidone sleeps, with no timeout and no periodic wakeup.
-  const auto deadline = drain_.next_deadline();
-  if (!deadline) {
-    return true;  // read_signals() blocks
+  // The one place pidone sleeps: no timeout unless a deadline is pending, no periodic wakeup.
+  // The child's pidfd is watched beside the signalfd, so its exit is seen even if no SIGCHLD
+  // ever comes.
+  std::array<pollfd, 2> fds{{{signals_.fd(), POLLIN, 0}, {child_fd_.fd(), POLLIN, 0}}};
+  const nfds_t count = child_fd_.valid() ? 2 : 1;
+  const int rc = ::poll(fds.data(), count,
+                        sys::poll_timeout_ms(drain_.next_deadline(), sys::monotonic_now_ms()));
+  if (rc < 0) {
+    if (errno != EINTR) {
+      voice_->problem("poll", sys::SysError{errno, "poll"});
+    }
+    return false;
   }
-  pollfd ready{signals_.fd(), POLLIN, 0};
-  const int rc = ::poll(&ready, 1, sys::poll_timeout_ms(deadline, sys::monotonic_now_ms()));
-  if (rc < 0 && errno != EINTR) {
-    log_.write(Level::kWarn, "poll: %s", std::strerror(errno));
-  }
-  return rc > 0;
+  child_fd_ready_ = count == 2 && (fds[1].revents & POLLIN) != 0;
+  return (fds[0].revents & POLLIN) != 0;
 }
 
 void Supervisor::read_signals() {
   batch_.clear();
   if (auto read = signals_.read_batch(batch_); !read) {
-    log_.write(Level::kWarn, "%s", read.error().to_string().c_str());
+    voice_->problem("reading signals", read.error());
   }
   for (const auto& info : batch_) {
-    if (info.ssi_signo == SIGCHLD) {
-      child_signal_ = true;
-    } else {
-      handle_signal(info);
-    }
+    handle_signal(info);
   }
 }
 
@@ -250,16 +305,18 @@ void Supervisor::handle_signal(const signalfd_siginfo& info) {
   if (sig == SIGPIPE && static_cast<pid_t>(info.ssi_pid) == self_) {
     return;
   }
+  voice_->signal_received(sig);
+  if (sig == SIGCHLD) {
+    child_signal_ = true;
+    return;
+  }
   if ((sig == SIGHUP && ignore_hangup_ > 0) || (sig == SIGCONT && ignore_continue_ > 0)) {
     --(sig == SIGHUP ? ignore_hangup_ : ignore_continue_);
-    log_.write(Level::kDebug, "%s from giving up the terminal: not forwarded",
-               sys::signal_name(sig).c_str());
+    voice_->handoff_ignored(sig);
     return;
   }
   if (drain_.phase() != Drain::Phase::kRunning) {
-    log_.write(Level::kDebug, "%s received while draining: not forwarded",
-               sys::signal_name(sig).c_str());
-    return;
+    return;  // the rest already had SIGTERM (docs/drain.md)
   }
   if (options_.pause) {
     // catatonit -P: there is no child; SIGINT and SIGTERM end the pause, the rest do nothing.
@@ -272,41 +329,32 @@ void Supervisor::handle_signal(const signalfd_siginfo& info) {
     drain_.stop_signal(sys::monotonic_now_ms());
   }
   forward_to_child(sig, info);
+  // dumb-init suspends itself after passing a job-control signal on: a shell above then sees
+  // the job stopped. (As PID 1 the kernel ignores this SIGSTOP, as it does for dumb-init.)
+  if (options_.suspend_with_child && is_suspend_signal(sig)) {
+    voice_->suspending();
+    (void)::raise(SIGSTOP);
+  }
 }
 
 void Supervisor::forward_to_child(int sig, const signalfd_siginfo& info) {
-  int target_sig = options_.signal_map[static_cast<std::size_t>(sig)];
-  // dumb-init (setsid mode) suspends the child's whole group with SIGSTOP for any of the
-  // three job-control signals, then suspends itself: a shell above then sees the job stopped.
-  const bool suspend = options_.suspend_with_child && is_suspend_signal(target_sig);
-  if (suspend) {
-    target_sig = SIGSTOP;
+  const int target_sig = options_.signal_map[static_cast<std::size_t>(sig)];
+  if (target_sig != 0) {
+    // A queued signal keeps its value, rewritten or not: a sigqueue() sender is understood.
+    siginfo_t queued{};
+    const siginfo_t* with_value = nullptr;
+    if (info.ssi_code == SI_QUEUE) {
+      queued.si_signo = target_sig;
+      queued.si_code = SI_QUEUE;
+      queued.si_pid = self_;
+      queued.si_uid = ::getuid();
+      static_assert(sizeof(queued.si_value) == sizeof(info.ssi_ptr));
+      std::memcpy(&queued.si_value, &info.ssi_ptr, sizeof(queued.si_value));
+      with_value = &queued;
+    }
+    send_to_child(target_sig, with_value);
   }
-  if (target_sig == 0) {
-    log_.write(Level::kDebug, "%s dropped (--rewrite)", sys::signal_name(sig).c_str());
-    return;
-  }
-  // A queued real-time signal keeps its value, so a sigqueue() sender is understood by the child.
-  siginfo_t queued{};
-  const siginfo_t* with_value = nullptr;
-  if (info.ssi_code == SI_QUEUE && target_sig == sig) {
-    queued.si_signo = sig;
-    queued.si_code = SI_QUEUE;
-    queued.si_pid = self_;
-    queued.si_uid = ::getuid();
-    static_assert(sizeof(queued.si_value) == sizeof(info.ssi_ptr));
-    std::memcpy(&queued.si_value, &info.ssi_ptr, sizeof(queued.si_value));
-    with_value = &queued;
-  }
-  if (log_.enabled(Level::kDebug)) {
-    log_.write(Level::kDebug, "forwarding %s to %s %d", sys::signal_name(target_sig).c_str(),
-               options_.signal_target == SignalTarget::kGroup ? "group" : "child", child_pid_);
-  }
-  send_to_child(target_sig, with_value);
-  // (As PID 1 the kernel ignores this SIGSTOP to itself, as it does for dumb-init.)
-  if (suspend) {
-    (void)::raise(SIGSTOP);
-  }
+  voice_->forwarded(sig, target_sig, child_pid_, options_.signal_target == SignalTarget::kGroup);
 }
 
 void Supervisor::send_to_child(int sig, const siginfo_t* queued) {
@@ -316,23 +364,36 @@ void Supervisor::send_to_child(int sig, const siginfo_t* queued) {
     return;
   }
   if (options_.signal_target == SignalTarget::kGroup) {
+    // A value travels to each member it can be queued to; without a list (no /proc of this
+    // namespace) kill(-group) reaches them all, without the value (docs/usage.md).
+    const auto members =
+        queued != nullptr ? members_of_group(scope_, child_pid_) : std::vector<proc::ProcStat>{};
+    if (!members.empty()) {
+      for (const auto& member : members) {
+        if (auto fd = sys::PidFd::open(member.pid)) {
+          (void)fd->send_signal(sig, queued);
+        }
+      }
+      return;
+    }
     if (::kill(-child_pid_, sig) != 0 && errno != ESRCH) {
-      log_.write(Level::kWarn, "kill(-%d, %s): %s", child_pid_, sys::signal_name(sig).c_str(),
-                 std::strerror(errno));
+      voice_->problem("signalling the child's process group", sys::SysError{errno, "kill"});
     }
     return;
   }
   if (child_fd_.valid()) {
     if (auto sent = child_fd_.send_signal(sig, queued); !sent && sent.error().code != ESRCH) {
-      log_.write(Level::kWarn, "%s to %d: %s", sys::signal_name(sig).c_str(), child_pid_,
-                 sent.error().to_string().c_str());
+      voice_->problem("signalling the child", sent.error());
     }
     return;
   }
-  // No pidfd (old kernel): the child is not reaped yet, so its PID cannot have been reused.
-  if (::kill(child_pid_, sig) != 0 && errno != ESRCH) {
-    log_.write(Level::kWarn, "kill(%d, %s): %s", child_pid_, sys::signal_name(sig).c_str(),
-               std::strerror(errno));
+  // No pidfd: the child is not reaped yet, so its PID cannot have been reused. A queued value
+  // goes through rt_sigqueueinfo.
+  const int rc = queued != nullptr
+                     ? static_cast<int>(::syscall(SYS_rt_sigqueueinfo, child_pid_, sig, queued))
+                     : ::kill(child_pid_, sig);
+  if (rc != 0 && errno != ESRCH) {
+    voice_->problem("signalling the child", sys::SysError{errno, "kill"});
   }
 }
 
@@ -340,36 +401,48 @@ void Supervisor::reap_children() {
   for (;;) {
     auto reaped = sys::reap_one();
     if (!reaped) {
-      log_.write(Level::kWarn, "%s", reaped.error().to_string().c_str());
+      voice_->problem("reaping", reaped.error());
       return;
     }
-    if (reaped->outcome == sys::ReapOutcome::kNoChildren) {
-      drain_.no_children_left();
-      return;
-    }
-    if (reaped->outcome == sys::ReapOutcome::kNoneReady) {
+    if (reaped->outcome != sys::ReapOutcome::kReaped) {
+      const bool none_left = reaped->outcome == sys::ReapOutcome::kNoChildren;
+      voice_->reap_pass_done(none_left);
+      if (none_left) {
+        drain_.no_children_left();
+      }
       return;
     }
     const sys::ChildExit& exit = reaped->exit;
-    if (exit.pid == child_pid_ && !child_exited_) {
+    const bool main_child = exit.pid == child_pid_ && !child_exited_;
+    voice_->reaped(exit, main_child);
+    if (main_child) {
       child_exited_ = true;
       child_fd_ = sys::PidFd();
-      if (exit.signaled) {
-        log_.write(Level::kInfo, "child %d killed by %s", exit.pid,
-                   sys::signal_name(exit.value).c_str());
-      } else {
-        log_.write(Level::kInfo, "child %d exited with %d", exit.pid, exit.value);
-      }
       drain_.child_exited(exit.exit_code(), sys::monotonic_now_ms());
-    } else {
-      log_.write(Level::kDebug, "reaped %d (%s %d)", exit.pid, exit.signaled ? "signal" : "exit",
-                 exit.value);
     }
   }
 }
 
+// The pidfd said the child is gone, and no reap found it: someone reaped it before us (a
+// caller's SA_NOCLDWAIT, had it survived exec). Its status is lost; pidone must still end.
+void Supervisor::check_child_vanished() {
+  if (child_exited_ || !child_fd_.valid()) {
+    return;
+  }
+  siginfo_t info{};
+  if (::waitid(static_cast<idtype_t>(P_PIDFD), static_cast<id_t>(child_fd_.fd()), &info,
+               WEXITED | WNOHANG | WNOWAIT) == 0 ||
+      errno != ECHILD) {
+    return;  // still ours to reap: the next pass does
+  }
+  voice_->child_vanished(child_pid_);
+  child_exited_ = true;
+  child_fd_ = sys::PidFd();
+  drain_.child_exited(sys::kExitInitFailed, sys::monotonic_now_ms());
+}
+
 // Carries out what the Drain asks for until it asks for nothing more. After signalling the
-// rest, a reap pass tells it whether anyone is left (it may be nobody: ECHILD ends the drain).
+// rest, a reap pass tells it whether anyone is left (nobody: ECHILD ends the drain).
 void Supervisor::settle() {
   for (DrainActions actions = drain_.take_actions(); actions.any();
        actions = drain_.take_actions()) {
@@ -386,47 +459,28 @@ void Supervisor::settle() {
 
 void Supervisor::carry_out(const DrainActions& actions) {
   if (actions.kill_child) {
-    log_.write(Level::kWarn, "child %d still running %s after the stop signal: sending SIGKILL",
-               child_pid_, format_duration(options_.stop_timeout_ms.value_or(0)).c_str());
+    voice_->stop_timeout_expired(child_pid_, options_.stop_timeout_ms.value_or(0));
     send_to_child(SIGKILL, nullptr);
   }
   if (actions.term_group && child_pid_ > 1) {
-    (void)::kill(-child_pid_, SIGTERM);
+    // dumb-init's way when not PID 1: its SIGTERM goes through the rewrites too.
+    const int sig = options_.signal_map[SIGTERM];
+    if (sig != 0) {
+      (void)::kill(-child_pid_, sig);
+    }
+    voice_->term_group(child_pid_, sig);
   }
-  if (actions.term_rest) {
-    const DrainReport report = signal_remaining(scope_, SIGTERM);
-    if (report.signalled != 0) {
-      const std::string count =
-          report.signalled < 0 ? std::string("the remaining") : std::to_string(report.signalled);
-      log_.write(Level::kInfo, "sent SIGTERM to %s processes, SIGKILL in %s: %s", count.c_str(),
-                 format_duration(options_.grace_ms).c_str(),
-                 describe_processes(report.who).c_str());
+  for (const int sig : {SIGTERM, SIGKILL}) {
+    if ((sig == SIGTERM && !actions.term_rest) || (sig == SIGKILL && !actions.kill_rest)) {
+      continue;
+    }
+    DrainReport report = signal_remaining(scope_, sig, child_pid_);
+    voice_->drained(DrainNote{sig, report.signalled, actions.kill_round, report.unlisted,
+                              std::move(report.who)});
+    if (report.unlisted) {
+      drain_.rest_unlisted();
     }
   }
-  if (actions.kill_rest) {
-    const DrainReport report = signal_remaining(scope_, SIGKILL);
-    if (report.signalled == 0) {
-      return;
-    }
-    const std::string who =
-        report.who.empty() ? "the remaining processes" : describe_processes(report.who);
-    if (actions.kill_round > 1) {
-      log_.write(Level::kDebug, "still draining: SIGKILL to %s", who.c_str());
-    } else if (options_.grace_ms == 0) {
-      log_.write(Level::kWarn, "grace is 0: killed %s", who.c_str());
-    } else {
-      log_.write(Level::kWarn, "grace period of %s expired: killed %s",
-                 format_duration(options_.grace_ms).c_str(), who.c_str());
-    }
-  }
-}
-
-int Supervisor::remapped_exit_code(int code) const {
-  const int mapped = options_.exit_code_map[static_cast<std::size_t>(code & 0xff)];
-  if (mapped != code) {
-    log_.write(Level::kInfo, "exit code %d remapped to %d", code, mapped);
-  }
-  return mapped;
 }
 
 }  // namespace pidone

@@ -1,19 +1,26 @@
-// Supervisor: the init's one event loop. It carries out what the Drain state machine decides.
+// Supervisor: the init's one event loop. It carries out what the Drain state machine decides
+// and reports what happens to the Voice; it knows no personality by name.
 //
 //   start()  [fail fast: one line, exit 125/126/127] in named steps:
-//            take_signals        block every signal but the faults; open the signalfd
-//            become_reaper       a child subreaper when not PID 1
+//            take_signals        SIGCHLD to its default; block every signal but KILL and STOP
+//                                (a real fault still ends pidone: the kernel forces those);
+//                                open the signalfd
+//            become_reaper       a child subreaper when not PID 1 (if asked, and not already)
 //            arm_parent_death    --pdeathsig
-//            spawn_main_child    fork + exec, the terminal handed over when pidone holds it
+//            spawn_main_child    clone + exec in its own process group (or session), with the
+//                                signal state pidone inherited, the terminal handed over when
+//                                pidone holds it, LISTEN_PID made the child's
+//            let_go              chdir("/"), close pidone's copies of inherited descriptors
 //   run()    [never exits early: errors are logged and the loop goes on] one turn at a time:
-//            wait in one place (the signalfd), forward what arrived, reap every exited child,
-//            tell the Drain what happened, carry out what it asks for. Returns the main
-//            child's exit code, remapped, once the Drain says exit.
+//            wait in one place (poll on the signalfd and the child's pidfd), forward what
+//            arrived, reap every exited child, tell the Drain, carry out what it asks for.
+//            Returns the main child's exit code, remapped, once the Drain says exit.
 #pragma once
 
 #include <sys/signalfd.h>
 #include <sys/types.h>
 
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -21,9 +28,11 @@
 #include "pidone/leftovers.h"
 #include "pidone/log.h"
 #include "pidone/options.h"
+#include "pidone/voice.h"
 #include "sys/clock.h"
 #include "sys/pid_fd.h"
 #include "sys/signal_fd.h"
+#include "sys/signal_set.h"
 #include "sys/spawn.h"
 #include "sys/wait_status.h"
 
@@ -31,9 +40,11 @@ namespace pidone {
 
 class Supervisor {
  public:
-  Supervisor(Options options, const Log& log);
+  // `inherited`: the signal state pidone's caller gave it, read first thing in main.
+  Supervisor(Options options, Log& log, sys::InheritedSignals inherited);
 
-  // On failure returns the exit code pidone must exit with (125, 126 or 127), having logged why.
+  // On failure returns the exit code pidone must exit with (125, 126 or 127, or the
+  // personality's), having said why.
   [[nodiscard]] std::expected<void, int> start();
 
   // The loop. Returns pidone's exit code.
@@ -46,6 +57,8 @@ class Supervisor {
   [[nodiscard]] std::expected<void, int> arm_parent_death();
   void hand_over_terminal(sys::SpawnRequest& request);
   [[nodiscard]] std::expected<void, int> spawn_main_child();
+  [[nodiscard]] int exec_failure_code(int err) const;
+  void let_go();
 
   // One turn of run(), in order.
   [[nodiscard]] bool wait_for_work();  // true when the signalfd is ready to read
@@ -54,21 +67,23 @@ class Supervisor {
   void forward_to_child(int sig, const signalfd_siginfo& info);
   void send_to_child(int sig, const siginfo_t* queued);
   void reap_children();
+  void check_child_vanished();
   void settle();
   void carry_out(const DrainActions& actions);
 
-  [[nodiscard]] int remapped_exit_code(int code) const;
-
   Options options_;
-  const Log& log_;
+  Log& log_;
+  std::unique_ptr<Voice> voice_;
+  sys::InheritedSignals inherited_;
   Drain drain_;
   Scope scope_ = Scope::kDescendants;
   sys::SignalFd signals_;
   pid_t self_ = 0;
 
-  pid_t child_pid_ = 0;
-  sys::PidFd child_fd_;  // invalid once the child is reaped
+  pid_t child_pid_ = 0;  // leads its own process group (or session): -child_pid_ is its group
+  sys::PidFd child_fd_;  // invalid once the child is reaped (or when pidfds are unavailable)
   bool child_exited_ = false;
+  bool child_fd_ready_ = false;   // the pidfd said the child exited, this turn
   std::optional<int> exit_code_;  // set when the Drain asks pidone to exit
 
   std::vector<signalfd_siginfo> batch_;  // reused: no allocation per turn

@@ -46,14 +46,33 @@ class SignalSet {
   std::uint64_t bits_ = 0;
 };
 
-// Signals the kernel raises synchronously for a fault in the calling thread. Blocking them would
-// turn a crash into a hang, so they are never blocked and never forwarded.
+// What a process was given by its caller, as exec passes it on: the blocked mask and the
+// ignored dispositions (handlers are reset by exec, SIG_IGN is kept).
+struct InheritedSignals {
+  SignalSet blocked;
+  SignalSet ignored;
+};
+
+// Signals the kernel raises synchronously for a fault in the calling thread. When one of them is
+// blocked and the fault is real, the kernel unblocks it and delivers it with its default
+// action anyway: blocking them hides no crash, and lets a kill() of them be read and forwarded.
 [[nodiscard]] SignalSet fault_signals();
 
 // Replaces the calling thread's mask; returns the previous one.
 [[nodiscard]] Result<SignalSet> set_signal_mask(SignalSet mask);
 
-// Sets the disposition of `sig` to SIG_DFL. Async-signal-safe: used between fork and exec.
-[[nodiscard]] Result<void> reset_disposition(int sig);
+// The calling thread's mask, unchanged.
+[[nodiscard]] Result<SignalSet> current_signal_mask();
+
+// The signals whose disposition is SIG_IGN (exec keeps them ignored: that is how nohup works).
+[[nodiscard]] Result<SignalSet> ignored_signals();
+
+// The calling thread's mask and the process's ignored signals, read before anything changes
+// them.
+[[nodiscard]] Result<InheritedSignals> inherited_signals();
+
+// Sets the disposition of `sig` to SIG_DFL, or to SIG_IGN with `ignore`. Async-signal-safe:
+// used between clone and exec.
+[[nodiscard]] Result<void> set_disposition(int sig, bool ignore = false);
 
 }  // namespace pidone::sys

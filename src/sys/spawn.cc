@@ -1,82 +1,224 @@
 #include "sys/spawn.h"
 
+#include <elf.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
 
 #include <array>
+#include <cstdlib>
+#include <cstring>
+#include <string_view>
 
 #include "sys/retry.h"
-#include "sys/signal_set.h"
 #include "sys/unique_fd.h"
-#include "sys/wait_status.h"
+
+extern char** environ;  // NOLINT(readability-identifier-naming): libc's name
 
 namespace pidone::sys {
 namespace {
 
-// The child's steps, sent as an index: the parent turns it back into a name.
-enum class Step : int { kSetsid, kSetpgid, kTcsetpgrp, kResetSignals, kUnblock, kExec };
-constexpr std::array<const char*, 6> kStepNames = {"setsid",       "setpgid",        "tcsetpgrp",
-                                                   "rt_sigaction", "rt_sigprocmask", "execvp"};
+// The child runs on a stack of its own, mapped for the spawn and unmapped after: execvp keeps
+// a PATH_MAX buffer on it, and a script's argv when it falls back to /bin/sh.
+constexpr std::size_t kChildStack = std::size_t{64} * 1024;
 
-struct ChildReport {
-  int step;
-  int err;
+// Shared between pidone and the child (CLONE_VM): the child writes, pidone reads once the
+// child has exec'd or exited.
+struct ChildContext {
+  const SpawnRequest* request = nullptr;
+  char* const* argv = nullptr;
+  char* const* envp = nullptr;        // null: pidone's own environment
+  char* listen_pid_digits = nullptr;  // where the child writes its pid, in envp's entry
+  int failed_step = -1;               // a SpawnStep, or -1
+  int failed_errno = 0;
+  int tty_error = 0;
 };
 
-// Runs in the forked child: async-signal-safe calls only, never returns.
-[[noreturn]] void run_child(const SpawnRequest& request, char* const* argv, int report_fd) {
-  auto fail = [&](Step step, int err) {
-    const ChildReport report{static_cast<int>(step), err};
-    (void)!::write(report_fd, &report, sizeof(report));
-    ::_exit(step == Step::kExec ? exit_code_for_exec_errno(err) : kExitInitFailed);
+// Decimal digits of `value` at `out` (room for 20), NUL-terminated. Async-signal-safe.
+void write_decimal(char* out, long value) {
+  std::array<char, 24> reversed{};
+  std::size_t n = 0;
+  do {
+    reversed[n++] = static_cast<char>('0' + value % 10);
+    value /= 10;
+  } while (value > 0 && n < reversed.size());
+  for (std::size_t i = 0; i < n; ++i) {
+    out[i] = reversed[n - 1 - i];
+  }
+  out[n] = '\0';
+}
+
+// Runs in the child, on its own stack, in pidone's memory: async-signal-safe calls only, no
+// allocation, and never returns but through exec or _exit.
+int run_child(void* arg) {
+  auto& context = *static_cast<ChildContext*>(arg);
+  const SpawnRequest& request = *context.request;
+  auto fail = [&](SpawnStep step, int err) {
+    context.failed_step = static_cast<int>(step);
+    context.failed_errno = err;
+    ::_exit(127);
   };
   if (request.new_session) {
     if (::setsid() < 0) {
-      fail(Step::kSetsid, errno);
+      fail(SpawnStep::kSetsid, errno);
     }
     // As dumb-init: the new session takes the terminal (best effort, as dumb-init's is).
-    if (request.controlling_tty >= 0) {
-      (void)::ioctl(request.controlling_tty, TIOCSCTTY, 0);
+    if (request.controlling_tty >= 0 && ::ioctl(request.controlling_tty, TIOCSCTTY, 0) != 0) {
+      context.tty_error = errno;
     }
-  } else if (request.new_process_group) {
-    if (::setpgid(0, 0) != 0) {
-      fail(Step::kSetpgid, errno);
-    }
+  } else if (request.new_process_group && ::setpgid(0, 0) != 0) {
+    fail(SpawnStep::kSetpgid, errno);
   }
   // SIGTTOU is still blocked here, so a background group may take the terminal. ENOTTY and
   // ENXIO mean there is no terminal to take after all; tini tolerates the same two.
   if (request.foreground_tty >= 0 && ::tcsetpgrp(request.foreground_tty, ::getpgrp()) != 0 &&
       errno != ENOTTY && errno != ENXIO) {
-    fail(Step::kTcsetpgrp, errno);
+    fail(SpawnStep::kTcsetpgrp, errno);
   }
+  // Dispositions before the mask: a signal unblocked by the mask must find its disposition
+  // already as the program is to see it. (Without CLONE_SIGHAND these are the child's own.)
   for (int sig = 1; sig <= kMaxSignal; ++sig) {
-    // SIGKILL and SIGSTOP refuse with EINVAL; they are always SIG_DFL anyway.
-    if (!reset_disposition(sig) && errno != EINVAL) {
-      fail(Step::kResetSignals, errno);
+    if (sig == SIGKILL || sig == SIGSTOP) {
+      continue;  // always SIG_DFL
+    }
+    if (!set_disposition(sig, request.ignored.contains(sig))) {
+      fail(SpawnStep::kSignals, errno);
     }
   }
-  if (!set_signal_mask(SignalSet())) {
-    fail(Step::kUnblock, errno);
+  if (context.listen_pid_digits != nullptr) {
+    write_decimal(context.listen_pid_digits, static_cast<long>(::getpid()));
   }
-  ::execvp(argv[0], argv);
-  fail(Step::kExec, errno);
-  ::_exit(kExitInitFailed);  // not reached
+  if (!set_signal_mask(request.mask)) {
+    fail(SpawnStep::kSignals, errno);
+  }
+  if (context.envp != nullptr) {
+    ::execvpe(context.argv[0], context.argv, context.envp);
+  } else {
+    ::execvp(context.argv[0], context.argv);
+  }
+  fail(SpawnStep::kExec, errno);
+  return 127;  // not reached
+}
+
+// The stack, mapped for one spawn.
+class ChildStack {
+ public:
+  ChildStack()
+      : base_(::mmap(nullptr, kChildStack, PROT_READ | PROT_WRITE,
+                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0)) {}
+  ~ChildStack() {
+    if (valid()) {
+      (void)::munmap(base_, kChildStack);
+    }
+  }
+  ChildStack(const ChildStack&) = delete;
+  ChildStack& operator=(const ChildStack&) = delete;
+  [[nodiscard]] bool valid() const { return base_ != MAP_FAILED; }
+  // Stacks grow down on every architecture pidone is built for.
+  [[nodiscard]] void* top() const { return static_cast<char*>(base_) + kChildStack; }
+
+ private:
+  void* base_;
+};
+
+std::string_view first_word(std::string_view text) {
+  const auto start = text.find_first_not_of(" \t");
+  if (start == std::string_view::npos) {
+    return {};
+  }
+  text.remove_prefix(start);
+  return text.substr(0, text.find_first_of(" \t\n"));
+}
+
+// The program interpreter (PT_INTERP) of an ELF file's header block, or "".
+template <class Ehdr, class Phdr>
+std::string elf_interpreter(int fd, const Ehdr& header) {
+  for (unsigned i = 0; i < header.e_phnum; ++i) {
+    Phdr program{};
+    const auto at = static_cast<off_t>(header.e_phoff + i * sizeof(Phdr));
+    if (::pread(fd, &program, sizeof(program), at) != static_cast<ssize_t>(sizeof(program))) {
+      return {};
+    }
+    if (program.p_type == PT_INTERP && program.p_filesz > 1 && program.p_filesz < 4096) {
+      std::string path(program.p_filesz, '\0');
+      if (::pread(fd, path.data(), path.size(), static_cast<off_t>(program.p_offset)) !=
+          static_cast<ssize_t>(path.size())) {
+        return {};
+      }
+      path.resize(std::strlen(path.c_str()));
+      return path;
+    }
+  }
+  return {};
+}
+
+std::string interpreter_of(const std::string& path) {
+  const UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd.valid()) {
+    return {};
+  }
+  std::array<char, 256> head{};
+  const ssize_t n = ::pread(fd.get(), head.data(), head.size(), 0);
+  if (n < 4) {
+    return {};
+  }
+  const std::string_view text(head.data(), static_cast<std::size_t>(n));
+  if (text.starts_with("#!")) {
+    return std::string(first_word(text.substr(2)));
+  }
+  if (std::memcmp(head.data(), ELFMAG, SELFMAG) != 0) {
+    return {};
+  }
+  if (head[EI_CLASS] == ELFCLASS64 && static_cast<std::size_t>(n) >= sizeof(Elf64_Ehdr)) {
+    Elf64_Ehdr header;
+    std::memcpy(&header, head.data(), sizeof(header));
+    return elf_interpreter<Elf64_Ehdr, Elf64_Phdr>(fd.get(), header);
+  }
+  if (head[EI_CLASS] == ELFCLASS32 && static_cast<std::size_t>(n) >= sizeof(Elf32_Ehdr)) {
+    Elf32_Ehdr header;
+    std::memcpy(&header, head.data(), sizeof(header));
+    return elf_interpreter<Elf32_Ehdr, Elf32_Phdr>(fd.get(), header);
+  }
+  return {};
+}
+
+// Where execvp finds `file`: itself when it has a slash, else the first PATH entry holding it.
+std::string resolve(const std::string& file) {
+  if (file.find('/') != std::string::npos) {
+    return ::access(file.c_str(), F_OK) == 0 ? file : std::string();
+  }
+  const char* path = std::getenv("PATH");
+  std::string_view dirs = path != nullptr ? path : "/bin:/usr/bin";
+  while (true) {
+    const auto colon = dirs.find(':');
+    std::string candidate(dirs.substr(0, colon));
+    candidate += candidate.empty() ? "./" : "/";
+    candidate += file;
+    if (::access(candidate.c_str(), F_OK) == 0) {
+      return candidate;
+    }
+    if (colon == std::string_view::npos) {
+      return {};
+    }
+    dirs.remove_prefix(colon + 1);
+  }
 }
 
 }  // namespace
 
-std::expected<pid_t, SpawnError> spawn_child(const SpawnRequest& request) {
+std::expected<Spawned, SpawnError> spawn_child(const SpawnRequest& request) {
   auto parent_error = [](const char* operation) {
-    return std::unexpected(SpawnError{SpawnFailure::kParent, SysError{errno, operation}});
+    return std::unexpected(SpawnError{SpawnStep::kClone, SysError{errno, operation}});
   };
   if (request.argv.empty()) {
     errno = EINVAL;
     return parent_error("spawn");
   }
-  // Built before fork: the child must not allocate.
+  // Built before clone: the child must not allocate.
   std::vector<char*> argv;
   argv.reserve(request.argv.size() + 1);
   for (const auto& arg : request.argv) {
@@ -84,38 +226,58 @@ std::expected<pid_t, SpawnError> spawn_child(const SpawnRequest& request) {
   }
   argv.push_back(nullptr);
 
-  std::array<int, 2> fds{};
-  if (::pipe2(fds.data(), O_CLOEXEC) != 0) {
-    return parent_error("pipe2");
+  ChildContext context;
+  context.request = &request;
+  context.argv = argv.data();
+  std::vector<char*> envp;
+  std::array<char, 40> listen_pid{};
+  if (request.set_listen_pid) {
+    constexpr std::string_view kName = "LISTEN_PID=";
+    std::memcpy(listen_pid.data(), kName.data(), kName.size());
+    context.listen_pid_digits = listen_pid.data() + kName.size();
+    for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry) {
+      if (!std::string_view(*entry).starts_with(kName)) {
+        envp.push_back(*entry);
+      }
+    }
+    envp.push_back(listen_pid.data());
+    envp.push_back(nullptr);
+    context.envp = envp.data();
   }
-  UniqueFd read_end(fds[0]);
-  UniqueFd write_end(fds[1]);
 
-  const pid_t pid = ::fork();
+  const ChildStack stack;
+  if (!stack.valid()) {
+    return parent_error("mmap");
+  }
+  // SIGCHLD as the exit signal: the child is reaped like any other. CLONE_VFORK: we resume once
+  // it has exec'd or exited, so `context` is final when we read it.
+  const pid_t pid = ::clone(run_child, stack.top(), CLONE_VM | CLONE_VFORK | SIGCHLD, &context);
   if (pid < 0) {
-    return parent_error("fork");
+    return parent_error("clone");
   }
-  if (pid == 0) {
-    run_child(request, argv.data(), write_end.get());
-  }
-  write_end.reset();
-
-  ChildReport report{};
-  const ssize_t n = retry_on_eintr([&] { return ::read(read_end.get(), &report, sizeof(report)); });
-  if (n == 0) {
-    return pid;  // the pipe closed on exec: the program runs
+  if (context.failed_step < 0) {
+    return Spawned{pid, context.tty_error};
   }
   // The child failed before or at exec and has exited; reap it so it leaves no zombie.
   int status = 0;
   (void)retry_on_eintr([&] { return ::waitpid(pid, &status, 0); });
-  if (n != static_cast<ssize_t>(sizeof(report)) || report.step < 0 ||
-      report.step >= static_cast<int>(kStepNames.size())) {
-    errno = EPROTO;
-    return parent_error("read spawn report");
+  static constexpr std::array<const char*, 6> kOperations = {"clone",     "setsid",       "setpgid",
+                                                             "tcsetpgrp", "rt_sigaction", "execvp"};
+  const auto step = static_cast<SpawnStep>(context.failed_step);
+  return std::unexpected(SpawnError{
+      step, SysError{context.failed_errno, kOperations[static_cast<std::size_t>(step)]}});
+}
+
+std::string missing_interpreter(const std::string& file) {
+  const std::string path = resolve(file);
+  if (path.empty()) {
+    return {};
   }
-  return std::unexpected(
-      SpawnError{SpawnFailure::kChild,
-                 SysError{report.err, kStepNames[static_cast<std::size_t>(report.step)]}});
+  std::string interpreter = interpreter_of(path);
+  if (interpreter.empty() || ::access(interpreter.c_str(), F_OK) == 0) {
+    return {};
+  }
+  return interpreter;
 }
 
 }  // namespace pidone::sys

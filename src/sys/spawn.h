@@ -1,5 +1,10 @@
-// spawn_child: fork + exec with the child's signal state made clean, and exec errors reported
-// to the parent through a close-on-exec pipe (0 bytes read means the exec succeeded).
+// spawn_child: start a program the way posix_spawn does, with clone(CLONE_VM | CLONE_VFORK):
+// the child shares pidone's memory until it execs, so nothing is copied, and pidone resumes
+// only once the program runs (or failed to). Why it failed comes back through that shared
+// memory: no pipe, no descriptor needed.
+//
+// In the child, before exec: a new session or process group, the terminal's foreground, the
+// signal state the request names (dispositions first, the mask last), LISTEN_PID.
 #pragma once
 
 #include <sys/types.h>
@@ -8,29 +13,41 @@
 #include <vector>
 
 #include "sys/error.h"
+#include "sys/signal_set.h"
 
 namespace pidone::sys {
 
 struct SpawnRequest {
-  std::vector<std::string> argv;   // argv[0] is looked up in PATH (execvp)
-  bool new_process_group = false;  // setpgid(0, 0): the child leads its own group
-  bool new_session = false;        // setsid(): the child leads a new session and group
-  int foreground_tty = -1;         // >= 0: make the child's group the foreground group there
-  int controlling_tty = -1;        // >= 0 with new_session: make it the session's terminal
+  std::vector<std::string> argv;  // argv[0] is looked up in PATH (as execvp)
+  bool new_process_group = true;  // setpgid(0, 0): the child leads its own group
+  bool new_session = false;       // setsid(): the child leads a new session and group
+  int foreground_tty = -1;        // >= 0: make the child's group the foreground group there
+  int controlling_tty = -1;       // >= 0 with new_session: make it the session's terminal
+  SignalSet mask;                 // the child's blocked signals at exec
+  SignalSet ignored;              // signals the child starts ignoring; every other one SIG_DFL
+  bool set_listen_pid = false;    // LISTEN_PID=<the child's own pid> (socket activation)
 };
 
-// Which side failed. On kChild, `error.operation` names the child's step ("execvp",
-// "setpgid", "tcsetpgrp", ...) and the child has already been reaped.
-enum class SpawnFailure { kParent, kChild };
+struct Spawned {
+  pid_t pid = 0;
+  int controlling_tty_error = 0;  // errno of TIOCSCTTY when it was asked for and failed
+};
+
+// Which step failed. kExec: the program could not be run; `error.code` is execve's errno.
+enum class SpawnStep { kClone, kSetsid, kSetpgid, kTcsetpgrp, kSignals, kExec };
 
 struct SpawnError {
-  SpawnFailure side = SpawnFailure::kParent;
+  SpawnStep step = SpawnStep::kClone;
   SysError error;
 };
 
-// The caller blocks signals before calling (so none is lost while the child starts). In the
-// child, every disposition is reset to SIG_DFL and the mask is emptied just before exec.
-// Returns once the child has exec'd (or failed to).
-[[nodiscard]] std::expected<pid_t, SpawnError> spawn_child(const SpawnRequest& request);
+// The caller blocks every signal it can before calling (so none runs a handler in the child,
+// and none is lost while it starts). The child of a failed spawn has been reaped.
+[[nodiscard]] std::expected<Spawned, SpawnError> spawn_child(const SpawnRequest& request);
+
+// Why a program that exists could not be found: for an ENOENT from exec, the path of `file`
+// (as PATH resolves it) and the interpreter its "#!" line names, when that is what is missing.
+// Empty when the program itself is missing (or its interpreter is there after all).
+[[nodiscard]] std::string missing_interpreter(const std::string& file);
 
 }  // namespace pidone::sys

@@ -1,7 +1,10 @@
 // UniqueFd: owns one file descriptor and closes it once.
 #pragma once
 
+#include <span>
 #include <utility>
+
+#include "sys/error.h"
 
 namespace pidone::sys {
 
@@ -28,5 +31,9 @@ class UniqueFd {
  private:
   int fd_ = -1;  // -1 when empty
 };
+
+// Closes every descriptor from 3 up but those in `keep` (close_range, or /proc/self/fd where
+// the kernel lacks it). What the caller shared with a child stays open in the child.
+[[nodiscard]] Result<void> close_descriptors_but(std::span<const int> keep);
 
 }  // namespace pidone::sys

@@ -1,5 +1,6 @@
-// The child starts clean: empty mask, default dispositions, no descriptor of pidone's; and a
-// signal pidone holds before the child has exec'd is delivered after the exec.
+// The child starts with what pidone's caller gave: its mask and ignored signals, never
+// pidone's own, in a process group of its own, with no descriptor of pidone's; and a signal
+// pidone holds before the child has exec'd is delivered after the exec.
 #include <fcntl.h>
 
 #include <fstream>
@@ -11,30 +12,45 @@
 namespace pidone::testing {
 namespace {
 
-TEST(ChildState, EmptyMaskDefaultDispositionsAndOnlyStdio) {
+TEST(ChildState, InheritsTheCallersMaskAndIgnoredSignalsAndOnlyStdio) {
   LaunchSpec spec = pidone_running({}, testkid({"state"}));
-  // What a careless runtime might hand pidone: it must not pass any of it on.
+  // What the caller hands pidone, the child gets: nohup's ignored SIGHUP, a blocked signal.
+  // pidone's own blocking (every signal) and its descriptors never leak.
   spec.blocked = sys::SignalSet().add(SIGUSR1).add(SIGTERM).add(SIGRTMIN);
   spec.ignored = sys::SignalSet().add(SIGINT).add(SIGPIPE).add(SIGHUP);
   PIDONE_LAUNCH_OR_SKIP(init, spec);
   auto line = init.out().wait_for("state ");
   ASSERT_TRUE(line) << init.err().read_rest(1s);
-  EXPECT_NE(line->find("sigblk=0000000000000000"), std::string::npos) << *line;
-  EXPECT_NE(line->find("sigign=0000000000000000"), std::string::npos) << *line;
+  char expected[64];
+  std::snprintf(expected, sizeof(expected), "sigblk=%016llx",
+                static_cast<unsigned long long>(spec.blocked.bits()));
+  EXPECT_NE(line->find(expected), std::string::npos) << *line;
+  std::snprintf(expected, sizeof(expected), "sigign=%016llx",
+                static_cast<unsigned long long>(spec.ignored.bits()));
+  EXPECT_NE(line->find(expected), std::string::npos) << *line;
   EXPECT_NE(line->find("fds=0,1,2"), std::string::npos) << *line;
   EXPECT_EQ(line->find("fds=0,1,2,"), std::string::npos) << *line;
   EXPECT_EQ(init.wait_exit(), 0);
 }
 
-TEST(ChildState, WithoutATerminalTheChildStaysInPidonesGroup) {
+TEST(ChildState, PidonesOwnBlockingNeverLeaks) {
   PIDONE_LAUNCH_OR_SKIP(init, pidone_running({}, testkid({"state"})));
   auto line = init.out().wait_for("state ");
   ASSERT_TRUE(line);
-  EXPECT_NE(line->find("pgid=1 "), std::string::npos) << *line;
+  EXPECT_NE(line->find("sigblk=0000000000000000"), std::string::npos) << *line;
+  EXPECT_NE(line->find("sigign=0000000000000000"), std::string::npos) << *line;
   EXPECT_EQ(init.wait_exit(), 0);
 }
 
-TEST(ChildState, GroupTargetMakesTheChildLeadItsGroup) {
+TEST(ChildState, TheChildLeadsItsOwnGroupWithoutATerminal) {
+  PIDONE_LAUNCH_OR_SKIP(init, pidone_running({}, testkid({"state"})));
+  auto line = init.out().wait_for("state ");
+  ASSERT_TRUE(line);
+  EXPECT_NE(line->find("pid=2 pgid=2 sid=1 "), std::string::npos) << *line;
+  EXPECT_EQ(init.wait_exit(), 0);
+}
+
+TEST(ChildState, GroupTargetKeepsTheChildLeadingItsGroup) {
   PIDONE_LAUNCH_OR_SKIP(init, pidone_running({"--signal-target", "group"}, testkid({"state"})));
   auto line = init.out().wait_for("state ");
   ASSERT_TRUE(line);
@@ -65,8 +81,8 @@ TEST(ChildState, SignalPendingBeforeSpawnReachesTheExecdProgram) {
     ::dup2(out[1], STDOUT_FILENO);
     Options options;
     options.command = {testkid_path(), "signals", std::to_string(SIGTSTP)};
-    const Log log(0);
-    Supervisor supervisor(options, log);
+    Log log(0);
+    Supervisor supervisor(options, log, sys::InheritedSignals{});
     sys::SignalSet all = sys::SignalSet::full();
     (void)sys::set_signal_mask(all.remove(SIGSEGV).remove(SIGABRT));
     ::raise(SIGTSTP);  // pending in the would-be init before its child exists

@@ -1,4 +1,4 @@
-// Idle means idle: with nothing to do pidone sits in one blocking read() of its signalfd.
+// Idle means idle: with nothing to do pidone sits in one poll() with no timeout.
 #include <sstream>
 
 #include "fixture.h"
@@ -19,29 +19,43 @@ long context_switches(pid_t pid) {
   return total;
 }
 
-TEST(Idle, BlocksReadingItsSignalfd) {
+// What /proc/PID/fd/FD links to, or "".
+std::string fd_target(pid_t pid, long fd) {
+  std::array<char, 128> target{};
+  const std::string link = "/proc/" + std::to_string(pid) + "/fd/" + std::to_string(fd);
+  const ssize_t n = ::readlink(link.c_str(), target.data(), target.size() - 1);
+  return n > 0 ? std::string(target.data(), static_cast<std::size_t>(n)) : std::string();
+}
+
+TEST(Idle, BlocksInOnePollOfItsSignalfdAndTheChildsPidfd) {
 #if defined(__x86_64__)
   PIDONE_LAUNCH_OR_SKIP(init, pidone_running({}, testkid({"signals"})));
   ASSERT_TRUE(init.out().wait_for("ready"));
-  // /proc/PID/syscall: "0 0x<fd> 0x<buf> 0x<len> ...": blocked in read(fd, ...), and the fd is
-  // a signalfd. A read has no timeout: nothing but a signal can wake it.
+  // /proc/PID/syscall: "7 0x<fds> 0x<nfds> 0x<timeout> ...": blocked in poll() on two
+  // descriptors with no timeout (-1): nothing but a signal or the child's exit can wake it.
   std::string syscall;
   const bool blocked = eventually(
       [&] {
         syscall = proc::read_text_file("/proc/" + std::to_string(init.pid()) + "/syscall");
-        return syscall.starts_with("0 ");
+        return syscall.starts_with("7 ");
       },
       10s);
   ASSERT_TRUE(blocked) << syscall;
   std::istringstream fields(syscall);
-  std::string number, fd_hex;
-  fields >> number >> fd_hex;
-  const long fd = std::stol(fd_hex, nullptr, 16);
-  std::array<char, 128> target{};
-  const std::string link = "/proc/" + std::to_string(init.pid()) + "/fd/" + std::to_string(fd);
-  const ssize_t n = ::readlink(link.c_str(), target.data(), target.size() - 1);
-  ASSERT_GT(n, 0);
-  EXPECT_STREQ(target.data(), "anon_inode:[signalfd]") << syscall;
+  std::string number, fds_hex, nfds_hex, timeout_hex;
+  fields >> number >> fds_hex >> nfds_hex >> timeout_hex;
+  EXPECT_EQ(std::stoul(nfds_hex, nullptr, 16), 2U) << syscall;
+  EXPECT_EQ(static_cast<int>(std::stoull(timeout_hex, nullptr, 16)), -1) << syscall;
+  // Its descriptors: stdio, the signalfd, the pidfd, and at most the log's own two.
+  std::vector<std::string> kinds;
+  for (long fd = 3; fd < 16; ++fd) {
+    if (auto target = fd_target(init.pid(), fd); !target.empty()) {
+      kinds.push_back(target);
+    }
+  }
+  EXPECT_NE(std::find(kinds.begin(), kinds.end(), "anon_inode:[signalfd]"), kinds.end());
+  EXPECT_NE(std::find(kinds.begin(), kinds.end(), "anon_inode:[pidfd]"), kinds.end());
+  EXPECT_LE(kinds.size(), 4U);
 
   // And it stays there: no wakeup across a window longer than tini's 1 s tick. The wait is the
   // measurement here, not a synchronisation.

@@ -110,7 +110,7 @@ std::vector<PidOne> pid_ones() {
     argv.insert(argv.end(), args.begin(), args.end());
     std::string test_name = "pidone_as_" + name;
     std::replace(test_name.begin(), test_name.end(), '-', '_');
-    rows.push_back({test_name, init_running_testkid(argv), {kQueued}, "ready", {"signalfd"}, true});
+    rows.push_back({test_name, init_running_testkid(argv), {kQueued}, "ready", {"poll"}, true});
   }
   return rows;
 }
