@@ -21,6 +21,8 @@ enum class OptionId {
   kRemapExit,
   kRewrite,
   kPdeathsig,
+  kServices,
+  kReadyTimeout,
 };
 
 struct OptionSpec {
@@ -34,7 +36,7 @@ struct OptionSpec {
 };
 
 // The one table: parsing, the environment names and --help all come from it.
-constexpr std::array<OptionSpec, 10> kOptions = {{
+constexpr std::array<OptionSpec, 12> kOptions = {{
     {OptionId::kHelp, "help", 'h', nullptr, false, false, "show this help and exit"},
     {OptionId::kVersion, "version", 'V', nullptr, false, false, "show the version and exit"},
     {OptionId::kVerbose, "verbose", 'v', nullptr, true, true,
@@ -52,6 +54,10 @@ constexpr std::array<OptionSpec, 10> kOptions = {{
      "forward signal FROM as TO; TO 0 drops it, e.g. TERM:QUIT (repeatable)"},
     {OptionId::kPdeathsig, "pdeathsig", 0, "SIG", false, true,
      "signal pidone receives when its parent dies (PR_SET_PDEATHSIG)"},
+    {OptionId::kServices, "services", 0, "DIR", false, true,
+     "supervise the s6 service directories in DIR beside COMMAND (COMMAND optional)"},
+    {OptionId::kReadyTimeout, "ready-timeout", 0, "DURATION", false, true,
+     "with --services: how long COMMAND waits for them to be ready (default: 30s)"},
 }};
 
 std::string env_name(const OptionSpec& spec) {
@@ -173,6 +179,18 @@ Status apply(const OptionSpec& spec, std::string_view value, const std::string& 
       options.signal_map[static_cast<std::size_t>(*from)] = to;
       return {};
     }
+    case OptionId::kServices:
+      if (value.empty()) {
+        return invalid("a directory");
+      }
+      options.services_dir = std::string(value);
+      return {};
+    case OptionId::kReadyTimeout:
+      if (const auto ms = parse_duration(value)) {
+        options.ready_timeout_ms = *ms;
+        return {};
+      }
+      return invalid("a duration such as 30s, 500ms or 2m");
     case OptionId::kPdeathsig:
       if (auto sig = sys::parse_signal(value)) {
         options.pdeathsig = *sig;
@@ -352,10 +370,10 @@ std::expected<CliResult, std::string> parse_command_line(std::span<const char* c
   for (; i < args.size(); ++i) {
     options.command.emplace_back(args[i]);
   }
-  if (options.command.empty()) {
+  if (options.command.empty() && options.services_dir.empty()) {
     return std::unexpected("no command given (usage: pidone [OPTIONS] [--] COMMAND [ARG...])");
   }
-  if (options.command.front().empty()) {
+  if (!options.command.empty() && options.command.front().empty()) {
     return std::unexpected("the command name is empty");
   }
   return result;
@@ -374,6 +392,7 @@ EnvLookup process_environment() {
 std::string usage_text() {
   std::string text =
       "Usage: pidone [OPTIONS] [--] COMMAND [ARG...]\n"
+      "       pidone [OPTIONS] --services DIR [--] [COMMAND [ARG...]]\n"
       "\n"
       "Runs COMMAND as the child of a container init: forwards signals to it, reaps every\n"
       "zombie, drains the other processes when it exits, and exits with its status.\n"

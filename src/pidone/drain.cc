@@ -17,6 +17,24 @@ void Drain::child_exited(int status, sys::Millis now) {
   }
   status_ = status;
   stop_deadline_.reset();
+  if (config_.services) {
+    phase_ = Phase::kServices;
+    pending_.stop_services = true;
+    services_deadline_ = now + config_.grace_ms;
+    return;
+  }
+  end_rest(now);
+}
+
+void Drain::services_at_rest(sys::Millis now) {
+  if (phase_ == Phase::kServices) {
+    services_deadline_.reset();
+    end_rest(now);
+  }
+}
+
+// What happens to the rest once the main child (and the services) are done.
+void Drain::end_rest(sys::Millis now) {
   switch (config_.end) {
     case EndPolicy::kExit:
       finish();
@@ -38,10 +56,12 @@ void Drain::child_exited(int status, sys::Millis now) {
 }
 
 void Drain::no_children_left() {
-  if (phase_ == Phase::kGrace || phase_ == Phase::kKilling) {
+  if (phase_ == Phase::kServices || phase_ == Phase::kGrace || phase_ == Phase::kKilling) {
     pending_.term_rest = false;
     pending_.kill_rest = false;
     pending_.kill_round = 0;
+    pending_.stop_services = false;
+    pending_.kill_services = false;
     finish();
   }
 }
@@ -57,6 +77,12 @@ void Drain::deadline_reached(sys::Millis now) {
   if (phase_ == Phase::kRunning && stop_deadline_ && now >= *stop_deadline_) {
     stop_deadline_.reset();
     pending_.kill_child = true;
+    return;
+  }
+  if (phase_ == Phase::kServices && services_deadline_ && now >= *services_deadline_) {
+    services_deadline_.reset();
+    pending_.kill_services = true;
+    end_rest(now);
     return;
   }
   if ((phase_ == Phase::kGrace || phase_ == Phase::kKilling) && kill_deadline_ &&
@@ -75,6 +101,8 @@ std::optional<sys::Millis> Drain::next_deadline() const {
   switch (phase_) {
     case Phase::kRunning:
       return stop_deadline_;
+    case Phase::kServices:
+      return services_deadline_;
     case Phase::kGrace:
     case Phase::kKilling:
       return kill_deadline_;
@@ -103,6 +131,7 @@ void Drain::finish() {
   }
   phase_ = Phase::kDone;
   stop_deadline_.reset();
+  services_deadline_.reset();
   kill_deadline_.reset();
   pending_.exit = status_;
 }

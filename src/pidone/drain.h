@@ -4,14 +4,18 @@
 // the unit tests walk every transition without a process.
 //
 //   events in                         actions out (take_actions)
-//   stop_signal(now)                  kill_child   SIGKILL the main child (--stop-timeout)
-//   child_exited(status, now)         term_rest    SIGTERM (and SIGCONT) everything left
-//   no_children_left()                kill_rest    SIGKILL everything left
-//   rest_unlisted()
-//   deadline_reached(now)             term_group   SIGTERM the main child's process group
-//                                     exit         pidone exits with this status now
+//   stop_signal(now)                  kill_child     SIGKILL the main child (--stop-timeout)
+//   child_exited(status, now)         stop_services  each service's down-signal (--services)
+//   services_at_rest()                kill_services  SIGKILL what of them still runs
+//   no_children_left()                term_rest      SIGTERM (and SIGCONT) everything left
+//   rest_unlisted()                   kill_rest      SIGKILL everything left
+//   deadline_reached(now)             term_group     SIGTERM the main child's process group
+//                                     exit           pidone exits with this status now
 //   next_deadline(): when the supervisor must call deadline_reached, if at all.
 //
+//   kRunning --child_exited--> kServices (stop_services; deadline now+grace) [with services]
+//   kServices --services_at_rest--> as child_exited below, from then on
+//             --deadline--> kill_services, then as child_exited below
 //   kRunning --child_exited--> kGrace (term_rest; deadline now+grace)     [EndPolicy::kDrain]
 //            --child_exited--> kKilling (kill_rest; retry in 50 ms)        [grace 0]
 //            --child_exited--> kDone (term_group, exit)        [EndPolicy::kTermGroupAndExit]
@@ -46,10 +50,13 @@ struct DrainConfig {
   sys::Millis grace_ms = 5000;                 // term_rest -> kill_rest; 0: kill_rest at once
   std::optional<sys::Millis> stop_timeout_ms;  // first stop signal -> kill_child
   EndPolicy end = EndPolicy::kDrain;
+  bool services = false;  // --services: they are stopped first, within a grace of their own
 };
 
 struct DrainActions {
   bool kill_child = false;
+  bool stop_services = false;
+  bool kill_services = false;
   bool term_rest = false;
   bool kill_rest = false;
   int kill_round = 0;  // with kill_rest: 1 for the first round, then 2, 3, ...
@@ -57,17 +64,19 @@ struct DrainActions {
   std::optional<int> exit;  // pidone's exit status (the main child's, not yet remapped)
 
   [[nodiscard]] bool any() const {
-    return kill_child || term_rest || kill_rest || term_group || exit.has_value();
+    return kill_child || stop_services || kill_services || term_rest || kill_rest || term_group ||
+           exit.has_value();
   }
 };
 
 class Drain {
  public:
   enum class Phase {
-    kRunning,  // the main child is alive
-    kGrace,    // it exited; the rest had SIGTERM and have until the grace deadline
-    kKilling,  // SIGKILL rounds until no child is left
-    kDone,     // exit has been asked for
+    kRunning,   // the main child is alive
+    kServices,  // it exited (or a stop came): the services are stopping
+    kGrace,     // it exited; the rest had SIGTERM and have until the grace deadline
+    kKilling,   // SIGKILL rounds until no child is left
+    kDone,      // exit has been asked for
   };
 
   // The retry rounds of kKilling: 50 ms, doubling to once a second.
@@ -80,6 +89,8 @@ class Drain {
   void stop_signal(sys::Millis now);
   // The main child was reaped; `status` is what pidone exits with (128+N for signal N).
   void child_exited(int status, sys::Millis now);
+  // Every service's run and finish has ended (kServices).
+  void services_at_rest(sys::Millis now);
   // A reap pass ended in ECHILD: pidone has no child at all.
   void no_children_left();
   // The rest could not be listed (no /proc of this namespace): signalling reached only what
@@ -97,15 +108,17 @@ class Drain {
   [[nodiscard]] std::optional<int> child_status() const { return status_; }
 
  private:
+  void end_rest(sys::Millis now);
   void start_killing(sys::Millis now);
   void finish();
 
   DrainConfig config_;
   Phase phase_ = Phase::kRunning;
   std::optional<int> status_;
-  std::optional<sys::Millis> stop_deadline_;  // kRunning: SIGKILL the child then
-  std::optional<sys::Millis> kill_deadline_;  // kGrace, kKilling: the next SIGKILL round
-  sys::Millis kill_retry_ms_ = 0;             // 0 until the first SIGKILL round
+  std::optional<sys::Millis> stop_deadline_;      // kRunning: SIGKILL the child then
+  std::optional<sys::Millis> services_deadline_;  // kServices: SIGKILL the services then
+  std::optional<sys::Millis> kill_deadline_;      // kGrace, kKilling: the next SIGKILL round
+  sys::Millis kill_retry_ms_ = 0;                 // 0 until the first SIGKILL round
   int kill_rounds_ = 0;
   bool unlisted_ = false;
   DrainActions pending_;

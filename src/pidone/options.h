@@ -32,7 +32,8 @@ enum class ExecFailureCodes {
 inline constexpr sys::Millis kDefaultGrace = 5000;
 
 struct Options {
-  std::vector<std::string> command;  // argv of the main child; empty only in pause mode
+  std::vector<std::string> command;  // argv of the main child; empty in pause mode, and
+                                     // with --services when no command is given
   SignalTarget signal_target = SignalTarget::kChild;
   sys::Millis grace_ms = kDefaultGrace;        // drain: SIGTERM, then SIGKILL after this
   std::optional<sys::Millis> stop_timeout_ms;  // SIGKILL the child this long after a stop
@@ -44,6 +45,11 @@ struct Options {
   // --reset-signals: the child starts with an empty mask and every disposition at its
   // default, instead of the mask and the ignored signals pidone inherited.
   bool reset_signals = false;
+  // --services DIR: s6 service directories supervised beside the command (service_dir.h);
+  // the command, if any, starts once every service with a notification-fd is ready, within
+  // ready_timeout_ms.
+  std::string services_dir;
+  sys::Millis ready_timeout_ms = 30000;
 
   // What the personalities switch; pidone's defaults here.
   Personality personality = Personality::kPidone;

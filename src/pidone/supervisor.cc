@@ -78,6 +78,9 @@ Supervisor::Supervisor(Options options, Log& log, sys::InheritedSignals inherite
 
 std::expected<void, int> Supervisor::start() {
   voice_->starting();
+  if (auto loaded = load_services(); !loaded) {
+    return loaded;
+  }
   if (auto taken = take_signals(); !taken) {
     return taken;
   }
@@ -85,17 +88,60 @@ std::expected<void, int> Supervisor::start() {
   become_reaper();
   // As PID 1 pidone always drains: otherwise the kernel's SIGKILL is all the rest would get.
   drain_ = Drain(DrainConfig{options_.grace_ms, options_.stop_timeout_ms,
-                             self_ == 1 ? EndPolicy::kDrain : options_.end_when_not_pid1});
+                             self_ == 1 ? EndPolicy::kDrain : options_.end_when_not_pid1,
+                             services_ != nullptr});
   if (auto armed = arm_parent_death(); !armed) {
     return armed;
   }
-  if (!options_.pause) {
-    if (auto spawned = spawn_main_child(); !spawned) {
-      return spawned;
+  if (services_ == nullptr) {
+    if (has_command()) {
+      if (auto spawned = spawn_main_child(); !spawned) {
+        return spawned;
+      }
     }
+    let_go();
+    return {};
+  }
+  // The services first; the command once every one with a notification-fd says it is ready.
+  const sys::Millis now = sys::monotonic_now_ms();
+  services_->start(now);
+  if (has_command()) {
+    command_pending_ = true;
+    ready_deadline_ = now + options_.ready_timeout_ms;
+    start_command_when_ready(now);
+  } else {
+    let_go();
+  }
+  return {};
+}
+
+std::expected<void, int> Supervisor::load_services() {
+  if (options_.services_dir.empty()) {
+    return {};
+  }
+  auto specs = pidone::load_services(options_.services_dir);
+  if (!specs) {
+    voice_->usage_error(specs.error());
+    return std::unexpected(sys::kExitUsage);
+  }
+  services_ = std::make_unique<Services>(
+      std::move(*specs), options_.reset_signals ? sys::InheritedSignals{} : inherited_, *voice_);
+  return {};
+}
+
+// With services: starts the command once they are ready. A command that cannot be run is then
+// an exit like any other: the services are stopped, and pidone exits with its code.
+void Supervisor::start_command_when_ready(sys::Millis now) {
+  if (!command_pending_ || !services_->all_ready()) {
+    return;
+  }
+  command_pending_ = false;
+  ready_deadline_.reset();
+  if (auto spawned = spawn_main_child(); !spawned) {
+    child_exited_ = true;
+    drain_.child_exited(spawned.error(), now);
   }
   let_go();
-  return {};
 }
 
 std::expected<void, int> Supervisor::take_signals() {
@@ -235,8 +281,10 @@ void Supervisor::let_go() {
     voice_->problem("chdir(\"/\")", sys::SysError{errno, "chdir"});
   }
   log_.open_private();
-  const std::array<int, 4> keep = {signals_.fd(), child_fd_.fd(), log_.private_fd(1),
-                                   log_.private_fd(2)};
+  std::vector<int> keep = {signals_.fd(), child_fd_.fd(), log_.private_fd(1), log_.private_fd(2)};
+  if (services_ != nullptr) {
+    services_->own_fds(keep);
+  }
   if (auto closed = sys::close_descriptors_but(keep); !closed) {
     voice_->problem("closing inherited descriptors", closed.error());
   }
@@ -259,10 +307,7 @@ int Supervisor::run() {
     if (child_fd_ready_) {
       check_child_vanished();
     }
-    const sys::Millis now = sys::monotonic_now_ms();
-    if (const auto deadline = drain_.next_deadline(); deadline && now >= *deadline) {
-      drain_.deadline_reached(now);
-    }
+    on_deadlines(sys::monotonic_now_ms());
     settle();
   }
   const int status = *exit_code_;
@@ -274,19 +319,64 @@ int Supervisor::run() {
 bool Supervisor::wait_for_work() {
   // The one place pidone sleeps: no timeout unless a deadline is pending, no periodic wakeup.
   // The child's pidfd is watched beside the signalfd, so its exit is seen even if no SIGCHLD
-  // ever comes.
-  std::array<pollfd, 2> fds{{{signals_.fd(), POLLIN, 0}, {child_fd_.fd(), POLLIN, 0}}};
-  const nfds_t count = child_fd_.valid() ? 2 : 1;
-  const int rc = ::poll(fds.data(), count,
-                        sys::poll_timeout_ms(drain_.next_deadline(), sys::monotonic_now_ms()));
+  // ever comes; and the services' readiness pipes.
+  wait_set_.clear();
+  wait_set_.push_back(pollfd{signals_.fd(), POLLIN, 0});
+  if (child_fd_.valid()) {
+    wait_set_.push_back(pollfd{child_fd_.fd(), POLLIN, 0});
+  }
+  if (services_ != nullptr) {
+    services_->watch(wait_set_);
+  }
+  const int rc = ::poll(wait_set_.data(), wait_set_.size(),
+                        sys::poll_timeout_ms(next_deadline(), sys::monotonic_now_ms()));
   if (rc < 0) {
     if (errno != EINTR) {
       voice_->problem("poll", sys::SysError{errno, "poll"});
     }
     return false;
   }
-  child_fd_ready_ = count == 2 && (fds[1].revents & POLLIN) != 0;
-  return (fds[0].revents & POLLIN) != 0;
+  std::size_t next = 1;
+  if (child_fd_.valid()) {
+    child_fd_ready_ = (wait_set_[next++].revents & POLLIN) != 0;
+  }
+  for (; next < wait_set_.size(); ++next) {
+    if (wait_set_[next].revents != 0) {
+      services_->readable(wait_set_[next]);
+    }
+  }
+  return (wait_set_[0].revents & POLLIN) != 0;
+}
+
+std::optional<sys::Millis> Supervisor::next_deadline() const {
+  std::optional<sys::Millis> next = drain_.next_deadline();
+  auto consider = [&next](std::optional<sys::Millis> deadline) {
+    if (deadline && (!next || *deadline < *next)) {
+      next = deadline;
+    }
+  };
+  if (services_ != nullptr) {
+    consider(services_->next_deadline());
+    consider(ready_deadline_);
+  }
+  return next;
+}
+
+void Supervisor::on_deadlines(sys::Millis now) {
+  if (const auto deadline = drain_.next_deadline(); deadline && now >= *deadline) {
+    drain_.deadline_reached(now);
+  }
+  if (services_ == nullptr) {
+    return;
+  }
+  services_->deadline_reached(now);
+  start_command_when_ready(now);
+  if (command_pending_ && ready_deadline_ && now >= *ready_deadline_) {
+    voice_->services_not_ready(services_->first_unready(), options_.ready_timeout_ms);
+    command_pending_ = false;
+    ready_deadline_.reset();
+    drain_.child_exited(1, now);
+  }
 }
 
 void Supervisor::read_signals() {
@@ -318,10 +408,22 @@ void Supervisor::handle_signal(const signalfd_siginfo& info) {
   if (drain_.phase() != Drain::Phase::kRunning) {
     return;  // the rest already had SIGTERM (docs/drain.md)
   }
-  if (options_.pause) {
+  if (options_.pause && services_ == nullptr) {
     // catatonit -P: there is no child; SIGINT and SIGTERM end the pause, the rest do nothing.
     if (sig == SIGINT || sig == SIGTERM) {
       drain_.child_exited(0, sys::monotonic_now_ms());
+    }
+    return;
+  }
+  if (services_ != nullptr && (!has_command() || command_pending_)) {
+    // Services without a command (or before it starts): a stop signal stops them all, and
+    // the rest go to every service's run.
+    if (is_stop_signal(sig)) {
+      command_pending_ = false;
+      ready_deadline_.reset();
+      drain_.child_exited(has_command() ? 128 + sig : 0, sys::monotonic_now_ms());
+    } else if (const int sent = options_.signal_map[static_cast<std::size_t>(sig)]; sent != 0) {
+      services_->forward(sent);
     }
     return;
   }
@@ -414,6 +516,9 @@ void Supervisor::reap_children() {
     }
     const sys::ChildExit& exit = reaped->exit;
     const bool main_child = exit.pid == child_pid_ && !child_exited_;
+    if (!main_child && services_ != nullptr && services_->reaped(exit, sys::monotonic_now_ms())) {
+      continue;
+    }
     voice_->reaped(exit, main_child);
     if (main_child) {
       child_exited_ = true;
@@ -444,8 +549,15 @@ void Supervisor::check_child_vanished() {
 // Carries out what the Drain asks for until it asks for nothing more. After signalling the
 // rest, a reap pass tells it whether anyone is left (nobody: ECHILD ends the drain).
 void Supervisor::settle() {
-  for (DrainActions actions = drain_.take_actions(); actions.any();
-       actions = drain_.take_actions()) {
+  for (;;) {
+    if (services_ != nullptr && drain_.phase() == Drain::Phase::kServices &&
+        services_->all_at_rest()) {
+      drain_.services_at_rest(sys::monotonic_now_ms());
+    }
+    const DrainActions actions = drain_.take_actions();
+    if (!actions.any()) {
+      return;
+    }
     carry_out(actions);
     if (actions.exit) {
       exit_code_ = actions.exit;
@@ -461,6 +573,14 @@ void Supervisor::carry_out(const DrainActions& actions) {
   if (actions.kill_child) {
     voice_->stop_timeout_expired(child_pid_, options_.stop_timeout_ms.value_or(0));
     send_to_child(SIGKILL, nullptr);
+  }
+  if (services_ != nullptr && (actions.stop_services || actions.kill_services)) {
+    if (actions.stop_services) {
+      services_->stop();
+    } else {
+      services_->kill();
+    }
+    services_->settle(sys::monotonic_now_ms());
   }
   if (actions.term_group && child_pid_ > 1) {
     // dumb-init's way when not PID 1: its SIGTERM goes through the rewrites too.

@@ -11,12 +11,14 @@
 //                                signal state pidone inherited, the terminal handed over when
 //                                pidone holds it, LISTEN_PID made the child's
 //            let_go              chdir("/"), close pidone's copies of inherited descriptors
+//            (with --services: the services start first, and the command once they are ready)
 //   run()    [never exits early: errors are logged and the loop goes on] one turn at a time:
 //            wait in one place (poll on the signalfd and the child's pidfd), forward what
 //            arrived, reap every exited child, tell the Drain, carry out what it asks for.
 //            Returns the main child's exit code, remapped, once the Drain says exit.
 #pragma once
 
+#include <poll.h>
 #include <sys/signalfd.h>
 #include <sys/types.h>
 
@@ -28,6 +30,7 @@
 #include "pidone/leftovers.h"
 #include "pidone/log.h"
 #include "pidone/options.h"
+#include "pidone/services.h"
 #include "pidone/voice.h"
 #include "sys/clock.h"
 #include "sys/pid_fd.h"
@@ -56,9 +59,12 @@ class Supervisor {
   void become_reaper();
   [[nodiscard]] std::expected<void, int> arm_parent_death();
   void hand_over_terminal(sys::SpawnRequest& request);
+  [[nodiscard]] std::expected<void, int> load_services();
   [[nodiscard]] std::expected<void, int> spawn_main_child();
   [[nodiscard]] int exec_failure_code(int err) const;
+  void start_command_when_ready(sys::Millis now);
   void let_go();
+  [[nodiscard]] bool has_command() const { return !options_.pause && !options_.command.empty(); }
 
   // One turn of run(), in order.
   [[nodiscard]] bool wait_for_work();  // true when the signalfd is ready to read
@@ -68,6 +74,8 @@ class Supervisor {
   void send_to_child(int sig, const siginfo_t* queued);
   void reap_children();
   void check_child_vanished();
+  void on_deadlines(sys::Millis now);
+  [[nodiscard]] std::optional<sys::Millis> next_deadline() const;
   void settle();
   void carry_out(const DrainActions& actions);
 
@@ -76,6 +84,9 @@ class Supervisor {
   std::unique_ptr<Voice> voice_;
   sys::InheritedSignals inherited_;
   Drain drain_;
+  std::unique_ptr<Services> services_;         // with --services
+  bool command_pending_ = false;               // waits for the services to be ready
+  std::optional<sys::Millis> ready_deadline_;  // ... until then
   Scope scope_ = Scope::kDescendants;
   sys::SignalFd signals_;
   pid_t self_ = 0;
@@ -87,6 +98,7 @@ class Supervisor {
   std::optional<int> exit_code_;  // set when the Drain asks pidone to exit
 
   std::vector<signalfd_siginfo> batch_;  // reused: no allocation per turn
+  std::vector<pollfd> wait_set_;         // reused too
   bool child_signal_ = false;            // SIGCHLD in this turn's batch
   int ignore_hangup_ = 0;                // SIGHUPs and SIGCONTs the kernel sent when we gave up the
   int ignore_continue_ = 0;              // terminal for a new session (dumb-init): not the child's

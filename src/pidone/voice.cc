@@ -62,6 +62,10 @@ void Voice::start_failed(const char* what, const sys::SysError& why) {
   say(Level::kError, "fatal: %s: %s", what, why.to_string().c_str());
 }
 
+void Voice::usage_error(const std::string& line) {
+  say(Level::kError, "%s", line.c_str());
+}
+
 void Voice::stop_timeout_expired(pid_t child, sys::Millis after) {
   say(Level::kWarn, "child %d still running %s after the stop signal: sending SIGKILL", child,
       format_duration(after).c_str());
@@ -101,6 +105,44 @@ void Voice::drained(const DrainNote& note) {
 
 void Voice::problem(const char* what, const sys::SysError& why) {
   say(Level::kWarn, "%s: %s", what, why.to_string().c_str());
+}
+
+void Voice::service_started(const std::string& name, pid_t pid, int starts) {
+  if (starts > 1) {
+    say(Level::kInfo, "service %s restarted as pid %d (start %d)", name.c_str(), pid, starts);
+  } else {
+    say(Level::kInfo, "service %s started as pid %d", name.c_str(), pid);
+  }
+}
+
+void Voice::service_exited(const std::string& name, const sys::ChildExit& exit) {
+  if (exit.signaled) {
+    say(Level::kInfo, "service %s (pid %d) killed by %s", name.c_str(), exit.pid,
+        sys::signal_name(exit.value).c_str());
+  } else {
+    say(Level::kInfo, "service %s (pid %d) exited with %d", name.c_str(), exit.pid, exit.value);
+  }
+}
+
+void Voice::service_ready(const std::string& name) {
+  say(Level::kInfo, "service %s is ready", name.c_str());
+}
+
+void Voice::service_failed(const std::string& name) {
+  say(Level::kWarn, "service %s failed for good (finish exited 125): not restarted", name.c_str());
+}
+
+void Voice::service_cannot_run(const std::string& name, const sys::SysError& why) {
+  say(Level::kWarn, "service %s: cannot start: %s", name.c_str(), why.to_string().c_str());
+}
+
+void Voice::service_note(const std::string& name, const char* note) {
+  say(Level::kInfo, "service %s: %s", name.c_str(), note);
+}
+
+void Voice::services_not_ready(const std::string& name, sys::Millis after) {
+  say(Level::kError, "service %s not ready within %s: stopping", name.c_str(),
+      format_duration(after).c_str());
 }
 
 namespace {

@@ -55,6 +55,7 @@ class Voice {
   virtual void exec_failed(const std::string& command, int err,
                            const std::string& missing_interpreter) = 0;
   virtual void start_failed(const char* what, const sys::SysError& why);
+  virtual void usage_error(const std::string& line);  // bad input found at start: exit 2
 
   // The loop.
   virtual void signal_received(int /*sig*/) {}
@@ -69,6 +70,15 @@ class Voice {
   virtual void term_group(pid_t /*group*/, int /*sig*/) {}
   virtual void exiting(int status, int remapped) = 0;
   virtual void problem(const char* what, const sys::SysError& why);  // a warning; goes on
+
+  // Services (--services): starts, exits and restarts at -v, a permanent failure by default.
+  virtual void service_started(const std::string& name, pid_t pid, int starts);
+  virtual void service_exited(const std::string& name, const sys::ChildExit& exit);
+  virtual void service_ready(const std::string& name);
+  virtual void service_failed(const std::string& name);
+  virtual void service_cannot_run(const std::string& name, const sys::SysError& why);
+  virtual void service_note(const std::string& name, const char* note);
+  virtual void services_not_ready(const std::string& name, sys::Millis after);
 
  protected:
   // One line at `level`, if the verbosity allows it, with this voice's prefix.

@@ -5,6 +5,7 @@
 #include <sched.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
@@ -62,6 +63,40 @@ int run_child(void* arg) {
     context.failed_errno = err;
     ::_exit(127);
   };
+  if (request.cwd != nullptr && ::chdir(request.cwd) != 0) {
+    fail(SpawnStep::kChdir, errno);
+  }
+  if (request.stdin_null) {
+    const int null_fd = ::open("/dev/null", O_RDONLY);
+    if (null_fd < 0 || (null_fd != STDIN_FILENO && ::dup2(null_fd, STDIN_FILENO) < 0)) {
+      fail(SpawnStep::kFds, errno);
+    }
+    if (null_fd != STDIN_FILENO) {
+      (void)::close(null_fd);
+    }
+  }
+  if (request.pass_fd >= 0) {
+    // dup2 clears close-on-exec on the copy; a descriptor already in place needs it cleared.
+    if (request.pass_fd == request.pass_fd_as ? ::fcntl(request.pass_fd, F_SETFD, 0) != 0
+                                              : ::dup2(request.pass_fd, request.pass_fd_as) < 0) {
+      fail(SpawnStep::kFds, errno);
+    }
+  }
+#ifdef SYS_close_range
+  if (request.close_other_fds) {
+    // close_range where the kernel has it (5.9); else what is left stays (close-on-exec
+    // covers pidone's own descriptors anyway).
+    const unsigned keep = request.pass_fd_as >= 3 ? static_cast<unsigned>(request.pass_fd_as) : 0U;
+    if (keep == 0U) {
+      (void)::syscall(SYS_close_range, 3U, ~0U, 0U);
+    } else {
+      if (keep > 3U) {
+        (void)::syscall(SYS_close_range, 3U, keep - 1U, 0U);
+      }
+      (void)::syscall(SYS_close_range, keep + 1U, ~0U, 0U);
+    }
+  }
+#endif
   if (request.new_session) {
     if (::setsid() < 0) {
       fail(SpawnStep::kSetsid, errno);

@@ -26,6 +26,11 @@ struct SpawnRequest {
   SignalSet mask;                 // the child's blocked signals at exec
   SignalSet ignored;              // signals the child starts ignoring; every other one SIG_DFL
   bool set_listen_pid = false;    // LISTEN_PID=<the child's own pid> (socket activation)
+  const char* cwd = nullptr;      // chdir() here first (a service's directory)
+  bool stdin_null = false;        // stdin from /dev/null
+  int pass_fd = -1;               // this descriptor ...
+  int pass_fd_as = -1;            // ... becomes this one in the child (readiness pipes)
+  bool close_other_fds = false;   // the child keeps 0, 1, 2 and pass_fd_as only
 };
 
 struct Spawned {
@@ -34,7 +39,7 @@ struct Spawned {
 };
 
 // Which step failed. kExec: the program could not be run; `error.code` is execve's errno.
-enum class SpawnStep { kClone, kSetsid, kSetpgid, kTcsetpgrp, kSignals, kExec };
+enum class SpawnStep { kClone, kSetsid, kSetpgid, kTcsetpgrp, kSignals, kExec, kChdir, kFds };
 
 struct SpawnError {
   SpawnStep step = SpawnStep::kClone;

@@ -9,6 +9,7 @@
 #include <charconv>
 #include <climits>
 #include <cstring>
+#include <vector>
 
 namespace pidone::sys {
 namespace {
@@ -31,7 +32,7 @@ Result<void> close_listed(std::span<const int> keep) {
     return errno_error("opendir /proc/self/fd");
   }
   const int own = ::dirfd(dir);
-  std::array<int, 256> found{};
+  std::array<int, 256> found{};  // a batch; the rest in the next call
   std::size_t count = 0;
   bool more = false;
   while (const dirent* entry = ::readdir(dir)) {
@@ -65,15 +66,15 @@ void UniqueFd::reset(int fd) {
 }
 
 Result<void> close_descriptors_but(std::span<const int> keep) {
-  std::array<int, 8> sorted{};
-  sorted.fill(INT_MAX);  // unused slots sort last
-  std::size_t n = 0;
+  std::vector<int> sorted;
+  sorted.reserve(keep.size());
   for (const int fd : keep) {
-    if (fd >= 3 && n < sorted.size()) {
-      sorted[n++] = fd;
+    if (fd >= 3) {
+      sorted.push_back(fd);
     }
   }
   std::sort(sorted.begin(), sorted.end());
+  const std::size_t n = sorted.size();
   // The gaps between the kept descriptors, then everything past the last one.
   unsigned first = 3;
   for (std::size_t i = 0; i <= n; ++i) {

@@ -200,3 +200,51 @@ TEST(DrainMachine, DoneIgnoresEveryEvent) {
 
 }  // namespace
 }  // namespace pidone
+
+namespace pidone {
+namespace {
+
+DrainConfig with_services(sys::Millis grace) {
+  DrainConfig config{grace, std::nullopt, EndPolicy::kDrain};
+  config.services = true;
+  return config;
+}
+
+TEST(DrainMachine, WithServicesTheyStopFirstThenTheRest) {
+  Drain drain(with_services(1000));
+  drain.child_exited(4, 100);
+  DrainActions actions = drain.take_actions();
+  EXPECT_TRUE(actions.stop_services);
+  EXPECT_FALSE(actions.term_rest);
+  EXPECT_EQ(drain.phase(), Drain::Phase::kServices);
+  EXPECT_EQ(drain.next_deadline(), 1100);
+  drain.services_at_rest(300);
+  actions = drain.take_actions();
+  EXPECT_TRUE(actions.term_rest);
+  EXPECT_EQ(drain.phase(), Drain::Phase::kGrace);
+  EXPECT_EQ(drain.next_deadline(), 1300) << "the rest get a grace of their own";
+  drain.no_children_left();
+  EXPECT_EQ(drain.take_actions().exit, 4);
+}
+
+TEST(DrainMachine, ServicesStillRunningAtTheirDeadlineAreKilled) {
+  Drain drain(with_services(1000));
+  drain.child_exited(0, 0);
+  (void)drain.take_actions();
+  drain.deadline_reached(1000);
+  const DrainActions actions = drain.take_actions();
+  EXPECT_TRUE(actions.kill_services);
+  EXPECT_TRUE(actions.term_rest);
+  EXPECT_EQ(drain.next_deadline(), 2000);
+}
+
+TEST(DrainMachine, NoChildrenWhileServicesStopEndsIt) {
+  Drain drain(with_services(1000));
+  drain.child_exited(0, 0);
+  (void)drain.take_actions();
+  drain.no_children_left();
+  EXPECT_EQ(drain.take_actions().exit, 0);
+}
+
+}  // namespace
+}  // namespace pidone
