@@ -13,7 +13,7 @@ install(FILES docs/man/pidone.1 docs/man/pidone-inspect.1 DESTINATION share/man/
         COMPONENT pidone)
 install(FILES README.md docs/quickstart.md docs/usage.md docs/options.md docs/drain.md
               docs/exit-codes.md docs/compat.md docs/inspect.md docs/kubernetes.md
-              docs/troubleshooting.md
+              docs/troubleshooting.md docs/services.md
         DESTINATION share/doc/pidone COMPONENT pidone)
 
 # A relative symlink DIR/LINK -> TARGET, made at install time (DESTDIR honoured).
