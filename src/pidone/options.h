@@ -66,6 +66,10 @@ struct Options {
   EndPolicy end_when_not_pid1 = EndPolicy::kDrain;
   ExecFailureCodes exec_failure = ExecFailureCodes::kShell;
   int exec_failure_exit = 0;  // with kFixed
+  // Debug lines the original prints while it reads its own variables, in its wording and in
+  // order, without its prefix (dumb-init: "Running in debug mode.", "Not running in setsid
+  // mode."). For the voice to print first, at the verbosity that shows debug lines.
+  std::vector<std::string> startup_notes;
 
   static constexpr std::array<int, 256> identity_exit_map() {
     std::array<int, 256> map{};
