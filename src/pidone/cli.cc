@@ -151,7 +151,7 @@ Status apply(const OptionSpec& spec, std::string_view value, const std::string& 
       if (!from || !to) {
         return invalid("FROM:TO with exit codes 0 to 255, e.g. 143:0");
       }
-      options.exit_code_map[static_cast<std::size_t>(*from)] = *to;
+      options.exit_code_map[static_cast<std::size_t>(*from)] = static_cast<std::uint8_t>(*to);
       return {};
     }
     case OptionId::kRewrite: {
@@ -170,7 +170,7 @@ Status apply(const OptionSpec& spec, std::string_view value, const std::string& 
         return invalid(
             "FROM:TO with signal names or numbers 1 to 64 (TO may be 0), e.g. TERM:QUIT");
       }
-      options.signal_map[static_cast<std::size_t>(*from)] = to;
+      options.signal_map[static_cast<std::size_t>(*from)] = static_cast<std::uint8_t>(to);
       return {};
     }
     case OptionId::kPdeathsig:

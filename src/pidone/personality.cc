@@ -298,7 +298,7 @@ Invocation parse_dumb_init(std::span<const char* const> args, const EnvLookup& e
               "This option can be specified multiple times.\n"
               "Use --help for full usage.\n");
         }
-        o.signal_map[static_cast<std::size_t>(*from)] = *to;
+        o.signal_map[static_cast<std::size_t>(*from)] = static_cast<std::uint8_t>(*to);
         break;
       }
       default:
