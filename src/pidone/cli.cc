@@ -13,6 +13,7 @@ namespace {
 enum class OptionId {
   kHelp,
   kVersion,
+  kLicense,
   kVerbose,
   kQuiet,
   kSignalTarget,
@@ -34,9 +35,10 @@ struct OptionSpec {
 };
 
 // The one table: parsing, the environment names and --help all come from it.
-constexpr std::array<OptionSpec, 10> kOptions = {{
+constexpr std::array<OptionSpec, 11> kOptions = {{
     {OptionId::kHelp, "help", 'h', nullptr, false, false, "show this help and exit"},
     {OptionId::kVersion, "version", 'V', nullptr, false, false, "show the version and exit"},
+    {OptionId::kLicense, "license", 'L', nullptr, false, false, "show the license and exit"},
     {OptionId::kVerbose, "verbose", 'v', nullptr, true, true,
      "log more (repeat for debug); env: a count, PIDONE_VERBOSE=2"},
     {OptionId::kQuiet, "quiet", 'q', nullptr, false, true, "log errors only"},
@@ -108,6 +110,7 @@ Status apply(const OptionSpec& spec, std::string_view value, const std::string& 
   switch (spec.id) {
     case OptionId::kHelp:
     case OptionId::kVersion:
+    case OptionId::kLicense:
       return {};
     case OptionId::kVerbose:  // only reached from the environment: a count
       if (auto count = parse_int_in(value, 0, 9)) {
@@ -256,6 +259,9 @@ std::expected<CliResult, std::string> parse_command_line(std::span<const char* c
         return {};
       case OptionId::kVersion:
         result.action = CliAction::kVersion;
+        return {};
+      case OptionId::kLicense:
+        result.action = CliAction::kLicense;
         return {};
       case OptionId::kVerbose:
         ++verbose_count;

@@ -14,7 +14,7 @@
 
 namespace pidone {
 
-enum class CliAction { kRun, kHelp, kVersion };
+enum class CliAction { kRun, kHelp, kVersion, kLicense };
 
 struct CliResult {
   CliAction action = CliAction::kRun;

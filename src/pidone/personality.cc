@@ -5,6 +5,7 @@
 #include <cstring>
 #include <string_view>
 
+#include "pidone/license.h"
 #include "sys/exit_codes.h"
 #include "sys/signal_names.h"
 
@@ -145,9 +146,7 @@ Invocation parse_tini(std::span<const char* const> args, const EnvLookup& env) {
       case 'h':
         return print(tini_usage());
       case 'l':
-        return print(
-            "pidone's tini personality follows tini's interface; pidone itself is "
-            "not tini's code and carries no copy of its MIT license.\n");
+        return print(license_text());
       case 's':
         o.become_subreaper = true;
         break;
@@ -371,9 +370,7 @@ Invocation parse_catatonit(std::span<const char* const> args, const EnvLookup& /
         return print(std::string("tini version ") + kCatatonitVersion + "_catatonit" +
                      pidone_suffix() + "\n");
       case 'L':
-        return print(
-            "pidone's catatonit personality follows catatonit's interface; pidone "
-            "itself is not catatonit's code and carries no copy of its license.\n");
+        return print(license_text());
       case 'g':
         o.signal_target = SignalTarget::kGroup;
         break;
@@ -410,6 +407,9 @@ Invocation parse_pidone(std::span<const char* const> args, const EnvLookup& env)
   }
   if (parsed->action == CliAction::kVersion) {
     return print(std::string("pidone ") + PIDONE_VERSION + "\n");
+  }
+  if (parsed->action == CliAction::kLicense) {
+    return print(license_text());
   }
   Invocation inv;
   inv.options = std::move(parsed->options);
