@@ -82,14 +82,16 @@ void* mapped(std::size_t size, std::size_t align) {
     return nullptr;
   }
   const std::size_t length = (size + align + sizeof(Mapped) + page - 1) & ~(page - 1);
-  void* memory = ::mmap(nullptr, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  void* memory =
+      ::mmap(nullptr, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (memory == MAP_FAILED) {
     errno = ENOMEM;
     return nullptr;
   }
   auto* base = static_cast<std::byte*>(memory);
   const auto first = reinterpret_cast<std::uintptr_t>(base + sizeof(Mapped));
-  auto* block = base + (((first + align - 1) & ~(align - 1)) - reinterpret_cast<std::uintptr_t>(base));
+  auto* block =
+      base + (((first + align - 1) & ~(align - 1)) - reinterpret_cast<std::uintptr_t>(base));
   auto* header = reinterpret_cast<Mapped*>(block - sizeof(Mapped));
   header->length = length;
   header->base = base;

@@ -120,8 +120,8 @@ TEST(Arena, RandomUseKeepsEveryLiveBlockIntact) {
     } else {
       const std::size_t i = random() % live.size();
       const Live gone = live[i];
-      ASSERT_TRUE(std::all_of(gone.p, gone.p + gone.size,
-                              [&](unsigned char c) { return c == gone.fill; }))
+      ASSERT_TRUE(
+          std::all_of(gone.p, gone.p + gone.size, [&](unsigned char c) { return c == gone.fill; }))
           << "block " << static_cast<void*>(gone.p) << " was overwritten";
       arena.release(gone.p);
       live[i] = live.back();
