@@ -167,7 +167,6 @@ function(pidone_musl_executable target)
   target_link_options(${target} PRIVATE -static -nostdlib -no-pie -s -Wl,--gc-sections
                       -Wl,-z,norelro ${PIDONE_MUSL_START_FILES})
   target_link_libraries(${target} PRIVATE ${PIDONE_MUSL_END_FILES})
-  set_target_properties(${target} PROPERTIES EXPORT_COMPILE_COMMANDS OFF)
   # The compilers' version strings (.comment) are not needed to run it (lintian says as much).
   add_custom_command(TARGET ${target} POST_BUILD
     COMMAND ${CMAKE_OBJCOPY} --remove-section=.comment $<TARGET_FILE:${target}>)

@@ -23,7 +23,7 @@ namespace {
 using pidone::musl::Arena;
 
 constexpr std::size_t kFirstArena = 1024;
-constexpr std::size_t kMoreArena = 256 * 1024;
+constexpr std::size_t kMoreArena = std::size_t{256} * 1024;
 constexpr std::size_t kMaxArenas = 16;
 constexpr std::size_t kOwnMapping = 4096;  // requests this large get a mapping of their own
 

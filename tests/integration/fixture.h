@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdlib>
 #include <fstream>
 #include <string>
 #include <thread>
@@ -24,7 +25,12 @@ namespace pidone::testing {
 
 using namespace pidone::nsrun;
 
+// The shipped pidone; PIDONE_TEST_PIDONE_PATH runs tests against another build of the init
+// (tests/CMakeLists.txt: the libc tests again on pidone-glibc).
 inline std::string pidone_path() {
+  if (const char* other = std::getenv("PIDONE_TEST_PIDONE_PATH")) {
+    return other;
+  }
   return PIDONE_TEST_PIDONE;
 }
 inline std::string testkid_path() {
