@@ -39,11 +39,20 @@ function(pidone_find_musl)
   string(REGEX MATCH "#include <...> search starts here:\n(.*)End of search list" _ "${search}")
   string(REPLACE "\n" ";" lines "${CMAKE_MATCH_1}")
   set(cxx_dirs)
+  set(kernel_dirs)
   foreach(line ${lines})
     string(STRIP "${line}" dir)
     if(dir MATCHES "/c\\+\\+/")
       list(APPEND cxx_dirs ${dir})
     endif()
+    # The kernel's headers (linux/, asm/, asm-generic/: Debian's linux-libc-dev) are in the
+    # glibc include directories, with glibc's own: only those three are taken, through links.
+    foreach(sub linux/version.h asm/unistd.h asm-generic/errno.h)
+      get_filename_component(name ${sub} DIRECTORY)
+      if(NOT DEFINED kernel_${name} AND EXISTS ${dir}/${sub})
+        set(kernel_${name} ${dir}/${name})
+      endif()
+    endforeach()
   endforeach()
   if(NOT rc EQUAL 0 OR NOT cxx_dirs)
     set(PIDONE_MUSL_REASON "cannot find libstdc++'s include directories from ${CMAKE_CXX_COMPILER} -v" PARENT_SCOPE)
@@ -77,14 +86,25 @@ function(pidone_find_musl)
     list(APPEND members ${members_dir}/${member})
   endforeach()
 
+  set(kernel_root ${PROJECT_BINARY_DIR}/musl-kernel-headers)
+  file(MAKE_DIRECTORY ${kernel_root})
+  foreach(name linux asm asm-generic)
+    if(NOT DEFINED kernel_${name})
+      set(PIDONE_MUSL_REASON "no kernel headers ${name}/ beside ${CMAKE_CXX_COMPILER}'s (Debian: linux-libc-dev)" PARENT_SCOPE)
+      return()
+    endif()
+    file(CREATE_LINK ${kernel_${name}} ${kernel_root}/${name} SYMBOLIC)
+  endforeach()
+
   set(compile -nostdinc)
-  foreach(dir ${cxx_dirs} ${include_dir} ${gcc_include})
+  foreach(dir ${cxx_dirs} ${include_dir} ${kernel_root} ${gcc_include})
     list(APPEND compile "SHELL:-isystem ${dir}")
   endforeach()
-  # No PIE (a static executable is linked at a fixed address, as static glibc's is) and no
-  # guards around local statics (pidone has no threads; __cxa_guard_* is libstdc++'s).
+  # No PIE (a static executable is linked at a fixed address, as static glibc's is), no
+  # guards around local statics (pidone has no threads; __cxa_guard_* is libstdc++'s), and no
+  # unwind tables at all (no exceptions to unwind: aarch64's g++ makes them by default, 12 KiB).
   list(APPEND compile "SHELL:-include ${PROJECT_SOURCE_DIR}/src/musl/prelude.h" -fno-pie
-       -fno-threadsafe-statics)
+       -fno-threadsafe-statics -fno-unwind-tables)
   set(PIDONE_MUSL_COMPILE_OPTIONS ${compile} PARENT_SCOPE)
   set(PIDONE_MUSL_START_FILES ${lib_dir}/crt1.o ${lib_dir}/crti.o ${gcc_crtbeginT.o} PARENT_SCOPE)
   set(PIDONE_MUSL_END_FILES ${members} ${lib_dir}/libc.a ${libgcc} ${gcc_crtend.o}

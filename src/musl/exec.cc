@@ -1,5 +1,6 @@
-// Linked into the musl pidone only: execvp as glibc's behaves, which pidone on glibc, tini and
-// catatonit all run their command with. musl's differs in two ways a user would notice:
+// Linked into the musl pidone only: execvp and execvpe as glibc's behave, which pidone on
+// glibc, tini and catatonit all run their command with. musl's differs in two ways a user would
+// notice:
 // - a program that the kernel refuses with ENOEXEC (a script without a "#!" line) is run by
 //   /bin/sh, as POSIX asks of execvp; musl's fails with "Exec format error" instead;
 // - without PATH in the environment the search is "/bin:/usr/bin", not musl's
@@ -22,7 +23,7 @@ namespace {
 
 // Runs `path` through /bin/sh, as the shell would run a file it cannot exec: argv[0] stays
 // the name the caller gave.
-void run_through_shell(const char* path, char* const argv[]) {
+void run_through_shell(const char* path, char* const argv[], char* const envp[]) {
   std::size_t argc = 0;
   while (argv[argc] != nullptr) {
     ++argc;
@@ -37,28 +38,33 @@ void run_through_shell(const char* path, char* const argv[]) {
     shell_argv[i + 1] = argv[i];
   }
   shell_argv[count - 1] = nullptr;
-  ::execve("/bin/sh", shell_argv, environ);
+  ::execve("/bin/sh", shell_argv, envp);
 }
 
 // execve, then the shell for a file the kernel does not know how to run.
-void try_exec(const char* path, char* const argv[]) {
-  ::execve(path, argv, environ);
+void try_exec(const char* path, char* const argv[], char* const envp[]) {
+  ::execve(path, argv, envp);
   if (errno == ENOEXEC) {
-    run_through_shell(path, argv);
+    run_through_shell(path, argv, envp);
     errno = ENOEXEC;  // the file itself is what could not be run
   }
 }
 
 }  // namespace
 
-// NOLINTNEXTLINE(readability-identifier-naming): the C library's name.
+// NOLINTBEGIN(readability-identifier-naming): the C library's names.
 extern "C" int execvp(const char* file, char* const argv[]) {
+  return execvpe(file, argv, environ);
+}
+
+// The search takes PATH from pidone's own environment, as glibc's does, whatever `envp` is.
+extern "C" int execvpe(const char* file, char* const argv[], char* const envp[]) {
   if (file == nullptr || *file == '\0') {
     errno = ENOENT;
     return -1;
   }
   if (std::strchr(file, '/') != nullptr) {
-    try_exec(file, argv);
+    try_exec(file, argv, envp);
     return -1;
   }
   const std::size_t name_length = std::strlen(file);
@@ -86,7 +92,7 @@ extern "C" int execvp(const char* file, char* const argv[]) {
         candidate[used++] = '/';
       }
       std::memcpy(candidate + used, file, name_length + 1);  // with its terminating null
-      try_exec(candidate, argv);
+      try_exec(candidate, argv, envp);
       switch (errno) {
         case EACCES:
           denied = true;
@@ -109,3 +115,4 @@ extern "C" int execvp(const char* file, char* const argv[]) {
   errno = denied ? EACCES : ENOENT;
   return -1;
 }
+// NOLINTEND(readability-identifier-naming)
