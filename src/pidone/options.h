@@ -43,7 +43,7 @@ struct Options {
   // Bytes, not ints: Options is copied on the stack a few times while parsing, and every
   // stack page touched then stays resident while pidone sleeps.
   std::array<std::uint8_t, 256> exit_code_map = identity_exit_map();  // --remap-exit
-  std::array<std::uint8_t, 65> signal_map = identity_signal_map();  // --rewrite; 0 drops it
+  std::array<std::uint8_t, 65> signal_map = identity_signal_map();    // --rewrite; 0 drops it
   // --reset-signals: the child starts with an empty mask and every disposition at its
   // default, instead of the mask and the ignored signals pidone inherited.
   bool reset_signals = false;
