@@ -11,8 +11,8 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <cstdlib>
 #include <map>
-#include <sstream>
 
 #include "proc/pids_cgroup.h"
 #include "proc/process_table.h"
@@ -82,10 +82,9 @@ std::vector<std::string> numeric_entries(const std::string& dir) {
 }
 
 double uptime_seconds(const std::string& proc_root) {
-  std::istringstream in(proc::read_text_file(proc_root + "/uptime"));
-  double up = 0;
-  in >> up;
-  return up;
+  // "12345.67 54321.00": the first number. (strtod, not a stream: no iostreams on musl.)
+  const std::string text = proc::read_text_file(proc_root + "/uptime");
+  return std::strtod(text.c_str(), nullptr);
 }
 
 std::string file_name_of_link(const std::string& link) {

@@ -288,6 +288,7 @@ namespace {
 enum class OptionId {
   kHelp,
   kVersion,
+  kLicense,
   kVerbose,
   kQuiet,
   kSignalTarget,
@@ -312,9 +313,10 @@ struct OptionSpec {
 };
 
 // The one table: parsing, the environment names and --help all come from it.
-constexpr std::array<OptionSpec, 13> kOptions = {{
+constexpr std::array<OptionSpec, 14> kOptions = {{
     {OptionId::kHelp, "help", 'h', nullptr, false, std::nullopt, "show this help and exit"},
     {OptionId::kVersion, "version", 'V', nullptr, false, std::nullopt, "show the version and exit"},
+    {OptionId::kLicense, "license", 'L', nullptr, false, std::nullopt, "show the license and exit"},
     {OptionId::kVerbose, "verbose", 'v', nullptr, true, Setting::kVerbosity,
      "log more (repeat for debug); env: a count, PIDONE_VERBOSE=2"},
     {OptionId::kQuiet, "quiet", 'q', nullptr, false, Setting::kVerbosity, "log errors only"},
@@ -422,7 +424,7 @@ Status apply_value(const OptionSpec& spec, std::string_view value, std::string_v
       if (!from || !to) {
         return invalid(value, where, "expected FROM:TO with exit codes 0 to 255, e.g. 143:0");
       }
-      options.exit_code_map[static_cast<std::size_t>(*from)] = *to;
+      options.exit_code_map[static_cast<std::size_t>(*from)] = static_cast<std::uint8_t>(*to);
       return {};
     }
     case OptionId::kRewrite: {
@@ -439,7 +441,7 @@ Status apply_value(const OptionSpec& spec, std::string_view value, std::string_v
       if (const char* why = why_not_rewritable(*from)) {
         return invalid(value, where, why);
       }
-      options.signal_map[static_cast<std::size_t>(*from)] = *to;
+      options.signal_map[static_cast<std::size_t>(*from)] = static_cast<std::uint8_t>(*to);
       return {};
     }
     case OptionId::kServices:
@@ -462,6 +464,7 @@ Status apply_value(const OptionSpec& spec, std::string_view value, std::string_v
       return invalid(value, where, kExpectSignal);
     case OptionId::kHelp:
     case OptionId::kVersion:
+    case OptionId::kLicense:
     case OptionId::kVerbose:
     case OptionId::kQuiet:
     case OptionId::kResetSignals:
@@ -586,7 +589,7 @@ std::expected<CliResult, std::string> parse_command_line(std::span<const char* c
   int verbose_count = 0;
   bool quiet = false;
 
-  static constexpr ScannerRules kRules{"hVvq", kLongOptions};
+  static constexpr ScannerRules kRules{"hVLvq", kLongOptions};
   OptionScanner scanner(kRules, args);
   for (auto item = scanner.next(); item.kind != OptionScanner::Kind::kEnd; item = scanner.next()) {
     const std::string where = text::printable(item.spelled);
@@ -618,6 +621,9 @@ std::expected<CliResult, std::string> parse_command_line(std::span<const char* c
         break;
       case OptionId::kVersion:
         result.action = CliAction::kVersion;
+        break;
+      case OptionId::kLicense:
+        result.action = CliAction::kLicense;
         break;
       case OptionId::kVerbose:
         ++verbose_count;

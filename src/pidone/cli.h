@@ -138,7 +138,7 @@ using Settings = std::bitset<static_cast<std::size_t>(Setting::kCount)>;
 [[nodiscard]] std::expected<Options, std::string> options_from_environment(const EnvLookup& env,
                                                                            Settings replaced);
 
-enum class CliAction { kRun, kHelp, kVersion };
+enum class CliAction { kRun, kHelp, kVersion, kLicense };
 
 struct CliResult {
   CliAction action = CliAction::kRun;

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <string_view>
 
+#include "pidone/license.h"
 #include "sys/exit_codes.h"
 #include "sys/signal_names.h"
 #include "text/printable.h"
@@ -298,9 +299,7 @@ Invocation parse_tini(std::string_view argv0, std::span<const char* const> args,
         break;
       }
       case 'l':
-        return print(
-            "pidone's tini personality follows tini's interface; pidone itself is "
-            "not tini's code and carries no copy of its MIT license.\n");
+        return print(license_text());
       default:
         break;
     }
@@ -460,7 +459,7 @@ Invocation parse_dumb_init(std::string_view argv0, std::span<const char* const> 
   o.startup_notes = std::move(notes);
   std::array<bool, kDumbInitMaxSignal + 1> rewritten{};
   for (const auto& [from, to] : rewrites) {
-    o.signal_map[static_cast<std::size_t>(from)] = to;
+    o.signal_map[static_cast<std::size_t>(from)] = static_cast<std::uint8_t>(to);
     rewritten[static_cast<std::size_t>(from)] = true;
   }
   if (debug) {
@@ -483,7 +482,7 @@ Invocation parse_dumb_init(std::string_view argv0, std::span<const char* const> 
     for (const int sig : {SIGTSTP, SIGTTOU, SIGTTIN}) {
       const auto index = static_cast<std::size_t>(sig);
       if (!rewritten[index] && o.signal_map[index] == sig) {
-        o.signal_map[index] = SIGSTOP;
+        o.signal_map[index] = static_cast<std::uint8_t>(SIGSTOP);
       }
     }
   }
@@ -533,9 +532,7 @@ Invocation parse_catatonit(std::string_view argv0, std::span<const char* const> 
       case 'h':
         return print(catatonit_help(), true);
       case 'L':
-        return print(
-            "pidone's catatonit personality follows catatonit's interface; pidone "
-            "itself is not catatonit's code and carries no copy of its license.\n");
+        return print(license_text());
       case 'V':
         return print(std::string("tini version ") + kCatatonitVersion + "_catatonit" +
                      pidone_suffix() + "\n");
@@ -586,6 +583,9 @@ Invocation parse_pidone(std::span<const char* const> args, const EnvLookup& env)
   }
   if (parsed->action == CliAction::kVersion) {
     return print(std::string("pidone ") + PIDONE_VERSION + "\n");
+  }
+  if (parsed->action == CliAction::kLicense) {
+    return print(license_text());
   }
   Invocation inv;
   inv.options = std::move(parsed->options);
