@@ -221,4 +221,27 @@ bool eventually(Condition condition, Clock::duration timeout) {
   return true;
 }
 
+// `testkid tree N ...` reports a signal twice over: each of its N children prints a line
+// starting with `child_prefix`, the parent one starting with `parent_prefix`. Reads `out`
+// until all N + 1 have come or 10 s pass; returns how many children reported and whether
+// the parent did.
+struct GroupReports {
+  int children = 0;
+  bool parent = false;
+};
+inline GroupReports read_group_reports(LineReader& out, const std::string& child_prefix,
+                                       const std::string& parent_prefix, int expected_children) {
+  GroupReports seen;
+  const auto deadline = Clock::now() + std::chrono::seconds(10);
+  while (seen.children < expected_children || !seen.parent) {
+    auto line = out.next_line(deadline);
+    if (!line) {
+      break;
+    }
+    seen.children += line->starts_with(child_prefix) ? 1 : 0;
+    seen.parent = seen.parent || line->starts_with(parent_prefix);
+  }
+  return seen;
+}
+
 }  // namespace pidone::testing

@@ -65,19 +65,9 @@ TEST(Forwarding, GroupTargetReachesTheWholeProcessGroup) {
       init, pidone_running({"--signal-target", "group"}, testkid({"tree", "2", "term"})));
   ASSERT_TRUE(init.out().wait_for("ready")) << init.out().seen();
   init.send(SIGUSR1);
-  int children = 0;
-  bool parent = false;
-  const auto deadline = Clock::now() + 10s;
-  while ((children < 2 || !parent)) {
-    auto line = init.out().next_line(deadline);
-    if (!line) {
-      break;
-    }
-    children += line->starts_with("child-got 10 ") ? 1 : 0;
-    parent = parent || line->starts_with("signal 10 ");
-  }
-  EXPECT_EQ(children, 2) << init.out().seen();
-  EXPECT_TRUE(parent) << init.out().seen();
+  const auto seen = read_group_reports(init.out(), "child-got 10 ", "signal 10 ", 2);
+  EXPECT_EQ(seen.children, 2) << init.out().seen();
+  EXPECT_TRUE(seen.parent) << init.out().seen();
   init.send(SIGTERM);
   EXPECT_EQ(init.wait_exit(), 0);
 }
@@ -163,19 +153,10 @@ TEST(Forwarding, QueuedValueReachesEachMemberOfTheGroup) {
   value.sival_int = 99;
   ASSERT_EQ(::sigqueue(init.pid(), sig, value), 0);
   const std::string tail = std::to_string(sig) + " code " + std::to_string(SI_QUEUE) + " value 99";
-  int children = 0;
-  bool parent = false;
-  const auto deadline = Clock::now() + 10s;
-  while (children < 2 || !parent) {
-    auto line = init.out().next_line(deadline);
-    if (!line) {
-      break;
-    }
-    children += line->starts_with("child-signal " + tail + " ") ? 1 : 0;
-    parent = parent || line->starts_with("signal " + tail + " ");
-  }
-  EXPECT_EQ(children, 2) << init.out().seen();
-  EXPECT_TRUE(parent) << init.out().seen();
+  const auto seen =
+      read_group_reports(init.out(), "child-signal " + tail + " ", "signal " + tail + " ", 2);
+  EXPECT_EQ(seen.children, 2) << init.out().seen();
+  EXPECT_TRUE(seen.parent) << init.out().seen();
   init.send(SIGTERM);
   EXPECT_EQ(init.wait_exit(), 0);
 }
