@@ -54,14 +54,17 @@ void write_decimal(char* out, long value) {
 }
 
 // Runs in the child, on its own stack, in pidone's memory: async-signal-safe calls only, no
-// allocation, and never returns but through exec or _exit.
+// allocation, and never returns but through exec or the exit system call.
 int run_child(void* arg) {
   auto& context = *static_cast<ChildContext*>(arg);
   const SpawnRequest& request = *context.request;
   auto fail = [&](SpawnStep step, int err) {
     context.failed_step = static_cast<int>(step);
     context.failed_errno = err;
-    ::_exit(127);
+    // The exit system call, not _exit(): ASan's hook before a noreturn call cannot make sense
+    // of this stack and prints a warning into the child's stderr.
+    ::syscall(SYS_exit, 127);
+    __builtin_unreachable();
   };
   if (request.cwd != nullptr && ::chdir(request.cwd) != 0) {
     fail(SpawnStep::kChdir, errno);

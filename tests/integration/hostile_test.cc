@@ -128,6 +128,7 @@ std::vector<proc::ProcStat> alive_below(pid_t pid1) {
 // A leftover in the child's process group that ignores SIGTERM: pidone cannot list it, but
 // can reach the group; it is SIGKILLed at the end of the grace, and pidone says so.
 TEST(Hostile, WithoutProcTheDrainKillsTheChildsGroupWithinTheGrace) {
+  PIDONE_SKIP_WITHOUT_PROC_UNDER_ASAN();
   const auto start = Clock::now();
   PIDONE_LAUNCH_OR_SKIP(init, subreaper_without_proc("trap '' TERM; sleep 100 & exit 3", "500ms"));
   auto line = init.out().wait_for("pidone-exit=", 15s);
@@ -148,6 +149,7 @@ TEST(Hostile, WithoutProcTheDrainKillsTheChildsGroupWithinTheGrace) {
 // A leftover in another session: nothing pidone can name reaches it. pidone still ends
 // within the grace, with the child's status; the leftover is left to PID 1.
 TEST(Hostile, WithoutProcALeftoverInAnotherSessionDoesNotHoldTheDrain) {
+  PIDONE_SKIP_WITHOUT_PROC_UNDER_ASAN();
   const auto start = Clock::now();
   PIDONE_LAUNCH_OR_SKIP(init,
                         subreaper_without_proc("trap '' TERM; setsid sleep 100 & exit 3", "500ms"));
@@ -307,6 +309,7 @@ TEST(Hostile, TheDrainNamesTheGraceAsGiven) {
 // As PID 1 without a /proc to list the leftovers by: what was killed is counted in words, and
 // no empty list follows.
 TEST(Hostile, WithoutProcTheKillLineHasNoEmptyList) {
+  PIDONE_SKIP_WITHOUT_PROC_UNDER_ASAN();
   LaunchSpec spec;
   spec.argv = {"/bin/sh", "-c",
                "mount -t tmpfs none /proc || exit 90; exec " + sh_quote(pidone_path()) +

@@ -879,10 +879,10 @@ TEST(PersonalityCatatonit, ItsVariables) {
 
 TEST(Personality, EveryMessageIsPrintable) {
   const std::string hostile = "a\nb\x1b[2J\xff";
+  const std::string dashed = "--" + hostile;  // outlives the argument lists that point into it
   for (const auto p : {Personality::kTini, Personality::kDumbInit, Personality::kCatatonit}) {
-    for (const auto& args : std::vector<std::vector<const char*>>{{"-p", hostile.c_str(), "x"},
-                                                                  {"-e", hostile.c_str(), "x"},
-                                                                  {("--" + hostile).c_str()}}) {
+    for (const auto& args : std::vector<std::vector<const char*>>{
+             {"-p", hostile.c_str(), "x"}, {"-e", hostile.c_str(), "x"}, {dashed.c_str()}}) {
       const auto inv = as(p, args, {}, hostile.c_str());
       EXPECT_EQ(inv.text.find('\x1b'), std::string::npos) << inv.text;
       EXPECT_EQ(inv.text.find("a\nb"), std::string::npos) << inv.text;
