@@ -74,6 +74,9 @@ class FullStderr : public ::testing::TestWithParam<bool> {};
 // Without /proc (a tmpfs over it) pidone cannot reopen stderr non-blocking and polls first.
 TEST_P(FullStderr, TheDrainsWarningNeverBlocksPidone) {
   const bool with_proc = GetParam();
+  if (!with_proc) {
+    PIDONE_SKIP_WITHOUT_PROC_UNDER_ASAN();
+  }
   TempDir dir;
   ASSERT_FALSE(dir.path().empty());
   const std::string fifo = dir / "stderr";
