@@ -1,6 +1,6 @@
 # The shipped static binaries on musl: Debian's musl-dev gives a static C library (headers in
 # /usr/include/ARCH-linux-musl, libc.a and the start files in /usr/lib/ARCH-linux-musl; for
-# arm64 through multiarch, musl-dev:arm64). pidone linked against it is ~100 KiB instead of
+# arm64 through multiarch, musl-dev:arm64). pidone linked against it is ~122 KiB instead of
 # static glibc's ~720 KiB, and starts faster (docs/benchmarks.md).
 #
 # The same g++ compiles for musl: -nostdinc, then libstdc++'s include directories (its
@@ -120,7 +120,7 @@ if(PIDONE_STATIC AND NOT PIDONE_LIBC STREQUAL "glibc")
     message(FATAL_ERROR "PIDONE_LIBC=musl: ${PIDONE_MUSL_REASON}")
   else()
     message(WARNING "musl not found: ${PIDONE_MUSL_REASON}. pidone is linked against static "
-                    "glibc instead: ~720 KiB rather than ~100 KiB, slower to start; make release "
+                    "glibc instead: ~720 KiB rather than ~122 KiB, slower to start; make release "
                     "refuses it. scripts/install-deps.sh build installs musl-dev.")
   endif()
 endif()

@@ -3,13 +3,13 @@
 #include <signal.h>
 #include <unistd.h>
 
-#include <cstdio>
 #include <span>
 
 #include "pidone/log.h"
 #include "pidone/personality.h"
 #include "pidone/supervisor.h"
 #include "sys/signal_set.h"
+#include "sys/write_all.h"
 
 int main(int argc, char** argv) {
   using namespace pidone;
@@ -27,7 +27,7 @@ int main(int argc, char** argv) {
   Invocation invocation =
       parse_invocation(personality_from_argv0(argv0), argv0, args, process_environment());
   if (invocation.kind != Invocation::Kind::kRun) {
-    (void)std::fputs(invocation.text.c_str(), invocation.to_stderr ? stderr : stdout);
+    (void)sys::write_all(invocation.to_stderr ? STDERR_FILENO : STDOUT_FILENO, invocation.text);
     return invocation.exit_code;
   }
   Log log(invocation.options.verbosity);

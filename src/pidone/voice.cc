@@ -3,13 +3,12 @@
 
 #include <signal.h>
 
-#include <array>
 #include <cstdarg>
-#include <cstdio>
 #include <cstring>
 
 #include "pidone/duration.h"
 #include "sys/signal_names.h"
+#include "text/format.h"
 
 namespace pidone {
 
@@ -17,23 +16,26 @@ std::unique_ptr<Voice> make_tini_voice(const Options& options, Log& log);
 std::unique_ptr<Voice> make_dumb_init_voice(const Options& options, Log& log);
 std::unique_ptr<Voice> make_catatonit_voice(const Options& options, Log& log);
 
+namespace {
+
+// What follows the prefix is cut here, as it always was (a 1024-byte buffer).
+constexpr std::size_t kMaxBody = 1023;
+
+}  // namespace
+
 void Voice::say(Level level, const char* format, ...) const {
   if (!log_.enabled(level)) {
     return;
   }
   const int saved_errno = errno;
-  std::array<char, 1024> body;
   va_list args;
   va_start(args, format);
-  // va_start is right above; clang's analyser loses it in _FORTIFY_SOURCE's vsnprintf wrapper.
-  // NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized)
-  const int n = std::vsnprintf(body.data(), body.size(), format, args);
+  std::string body = text::vformat(format, args);
   va_end(args);
-  std::string line = prefix(level);
-  if (n > 0) {
-    line.append(body.data(), std::min(static_cast<std::size_t>(n), body.size() - 1));
+  if (body.size() > kMaxBody) {
+    body.resize(kMaxBody);
   }
-  log_.line(stream(level), line);
+  log_.line(stream(level), prefix(level) + body);
   errno = saved_errno;
 }
 

@@ -1,17 +1,15 @@
 #include "text/json.h"
 
 #include <cstdint>
-#include <cstdio>
 
+#include "text/format.h"
 #include "text/printable.h"
 
 namespace pidone::text {
 namespace {
 
 void append_unicode_escape(std::string& out, unsigned code_unit) {
-  char escaped[8];
-  (void)std::snprintf(escaped, sizeof(escaped), "\\u%04x", code_unit);  // always fits
-  out += escaped;
+  out += format("\\u%04x", code_unit);
 }
 
 }  // namespace

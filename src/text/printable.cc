@@ -1,7 +1,8 @@
 #include "text/printable.h"
 
 #include <cstdint>
-#include <cstdio>
+
+#include "text/format.h"
 
 namespace pidone::text {
 namespace {
@@ -16,16 +17,11 @@ bool is_format_control(char32_t c) {
 }
 
 void append_byte(std::string& out, unsigned byte) {
-  char text[8];
-  (void)std::snprintf(text, sizeof(text), "\\x%02x", byte);  // always fits
-  out += text;
+  out += format("\\x%02x", byte);
 }
 
 void append_code_point(std::string& out, char32_t code_point) {
-  char text[16];
-  (void)std::snprintf(text, sizeof(text), "\\u{%04x}",
-                      static_cast<unsigned>(code_point));  // always fits
-  out += text;
+  out += format("\\u{%04x}", static_cast<unsigned>(code_point));
 }
 
 }  // namespace
