@@ -17,6 +17,8 @@
 //                                    PID" and waits until someone kills it.
 //   testkid orphan-rounds R N        R rounds of `orphans N`, printing "round K" after each;
 //                                    then waits as `signals` does.
+// With TESTKID_TAG=NAME in the environment every line starts with "NAME: " (several testkids
+// as services of one pidone, writing to one pipe).
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -38,7 +40,8 @@ using pidone::sys::SignalFd;
 using pidone::sys::SignalSet;
 
 void say(const std::string& line) {
-  const std::string text = line + "\n";
+  const char* tag = std::getenv("TESTKID_TAG");
+  const std::string text = (tag != nullptr ? std::string(tag) + ": " : std::string()) + line + "\n";
   (void)!::write(STDOUT_FILENO, text.data(), text.size());
 }
 
