@@ -2,7 +2,10 @@
 // each as PID 1 of a fresh PID namespace, measured in the same run and printed as a table with
 // ratios to pidone. Run through bench/run.sh (make bench), which installs the packages.
 //
-//   pidone-bench PIDONE TESTKID [--quick]
+//   pidone-bench PIDONE TESTKID [--quick] [--also NAME=PATH]...
+//
+// --also adds an init right after pidone (bench/run.sh: pidone-glibc, the same init on static
+// glibc).
 #include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -31,7 +34,7 @@ struct Init {
 
 struct Settings {
   std::string testkid;
-  int startups = 200;
+  int startups = 400;
   int signals = 500;
   int stops = 100;
   int orphans = 10000;
@@ -105,8 +108,10 @@ struct Row {
   double size_kb = NAN;
   double rss_kb = NAN;
   double pss_kb = NAN;
+  double private_dirty_kb = NAN;
   double wakeups_per_minute = NAN;
   double startup_overhead_us = NAN;
+  double startup_ratio = NAN;
   double forward_p50_us = NAN;
   double forward_p99_us = NAN;
   double reap_ms = NAN;
@@ -114,17 +119,47 @@ struct Row {
   double stop_p50_us = NAN;
 };
 
-double median_startup(const Init& init, int runs) {
-  std::vector<double> times;
-  for (int i = 0; i < runs; ++i) {
-    const auto start = Clock::now();
-    auto launched = Launched::start(under(init, {"/bin/true"}));
-    if (!launched || launched->wait_exit(10s) != 0) {
-      return NAN;
-    }
-    times.push_back(since(start));
+// One start-up: clone(CLONE_NEWPID) + exec INIT -- /bin/true (or /bin/true alone) until it
+// has been reaped. NAN when it failed.
+double startup_once(const Init& init) {
+  const auto start = Clock::now();
+  auto launched = Launched::start(under(init, {"/bin/true"}));
+  if (!launched || launched->wait_exit(10s) != 0) {
+    return NAN;
   }
-  return percentile(times, 0.5);
+  return since(start);
+}
+
+// Start-up, round by round: each round runs /bin/true alone once and under every init once,
+// in an order that rotates, so drift of the machine (another job on the two cores, frequency)
+// reaches all of them alike. Per init: the median, the median minus the bare run's, and the
+// ratio of the two medians.
+void measure_startup(const std::vector<Init>& inits, const Settings& s,
+                     std::map<std::string, Row>& rows, double& bare_median) {
+  std::vector<Init> subjects = {Init{"(none)", ""}};
+  subjects.insert(subjects.end(), inits.begin(), inits.end());
+  std::vector<std::vector<double>> times(subjects.size());
+  for (const auto& subject : subjects) {
+    (void)startup_once(subject);  // warm the page cache
+  }
+  for (int round = 0; round < s.startups; ++round) {
+    for (std::size_t k = 0; k < subjects.size(); ++k) {
+      const std::size_t i = (k + static_cast<std::size_t>(round)) % subjects.size();
+      const double t = startup_once(subjects[i]);
+      if (!std::isnan(t)) {
+        times[i].push_back(t);
+      }
+    }
+  }
+  bare_median = percentile(times[0], 0.5);
+  for (std::size_t i = 1; i < subjects.size(); ++i) {
+    if (times[i].size() < static_cast<std::size_t>(s.startups) / 2) {
+      continue;  // failed too often to be a measurement
+    }
+    const double median = percentile(times[i], 0.5);
+    rows[subjects[i].name].startup_overhead_us = median - bare_median;
+    rows[subjects[i].name].startup_ratio = median / bare_median;
+  }
 }
 
 // All inits run at once; each round sends one signal through every init in turn, then one
@@ -309,16 +344,15 @@ int run(const std::vector<Init>& inits, const Settings& s) {
           read_file("/proc/" + std::to_string(launched.pid()) + "/smaps_rollup");
       rows[name].rss_kb = static_cast<double>(field_kb(rollup, "Rss:"));
       rows[name].pss_kb = static_cast<double>(field_kb(rollup, "Pss:"));
+      rows[name].private_dirty_kb = static_cast<double>(field_kb(rollup, "Private_Dirty:"));
       launched.send(SIGTERM);
       (void)launched.wait_exit(10s);
     }
   }
 
-  std::fprintf(stderr, "startup: %d runs each\n", s.startups);
-  const double bare = median_startup(Init{"(none)", ""}, s.startups);
-  for (const auto& init : inits) {
-    rows[init.name].startup_overhead_us = median_startup(init, s.startups) - bare;
-  }
+  std::fprintf(stderr, "startup: %d interleaved rounds\n", s.startups);
+  double bare = NAN;
+  measure_startup(inits, s, rows, bare);
 
   std::fprintf(stderr, "forwarding: %d signals each\n", s.signals);
   std::vector<double> direct;
@@ -335,8 +369,8 @@ int run(const std::vector<Init>& inits, const Settings& s) {
   const Row& ref = rows[inits.front().name];
   std::printf(
       "Ratios are to pidone, from the same run. Direct signal to the child (no init): "
-      "p50 %.0f us, p99 %.0f us.\n\n",
-      percentile(direct, 0.5), percentile(direct, 0.99));
+      "p50 %.0f us, p99 %.0f us. /bin/true alone (no init): median %.0f us.\n\n",
+      percentile(direct, 0.5), percentile(direct, 0.99), bare);
   std::printf("| metric |");
   for (const auto& init : inits) {
     std::printf(" %s |", init.name.c_str());
@@ -350,8 +384,10 @@ int run(const std::vector<Init>& inits, const Settings& s) {
       {"binary size (KiB)", &Row::size_kb, 0},
       {"idle RSS (KiB)", &Row::rss_kb, 0},
       {"idle PSS (KiB)", &Row::pss_kb, 0},
+      {"idle private dirty (KiB)", &Row::private_dirty_kb, 0},
       {"context switches per idle minute", &Row::wakeups_per_minute, 1},
       {"startup overhead vs /bin/true, median (us)", &Row::startup_overhead_us, 0},
+      {"startup: INIT -- /bin/true over /bin/true alone, medians (x)", &Row::startup_ratio, 2},
       {"signal forwarding latency p50 (us)", &Row::forward_p50_us, 0},
       {"signal forwarding latency p99 (us)", &Row::forward_p99_us, 0},
       {"10,000 orphans released at once: until all reaped, median (ms)", &Row::reap_ms, 0},
@@ -378,7 +414,7 @@ int main(int argc, char** argv) {
   using namespace pidone::bench;
   using namespace pidone::nsrun;
   if (argc < 3) {
-    std::fprintf(stderr, "usage: pidone-bench PIDONE TESTKID [--quick]\n");
+    std::fprintf(stderr, "usage: pidone-bench PIDONE TESTKID [--quick] [--also NAME=PATH]...\n");
     return 2;
   }
   if (auto reason = pid_namespace_unavailable()) {
@@ -387,7 +423,26 @@ int main(int argc, char** argv) {
   }
   Settings settings;
   settings.testkid = argv[2];
-  if (argc > 3 && std::string(argv[3]) == "--quick") {
+  std::vector<Init> inits = {{"pidone", argv[1]}};
+  bool quick = false;
+  for (int i = 3; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--quick") {
+      quick = true;
+    } else if (arg == "--also" && i + 1 < argc) {
+      const std::string also = argv[++i];
+      const auto sep = also.find('=');
+      if (sep == std::string::npos || sep == 0) {
+        std::fprintf(stderr, "pidone-bench: --also NAME=PATH, not '%s'\n", also.c_str());
+        return 2;
+      }
+      inits.push_back({also.substr(0, sep), also.substr(sep + 1)});
+    } else {
+      std::fprintf(stderr, "pidone-bench: unknown argument '%s'\n", arg.c_str());
+      return 2;
+    }
+  }
+  if (quick) {
     settings.startups = 20;
     settings.signals = 50;
     settings.stops = 10;
@@ -395,7 +450,6 @@ int main(int argc, char** argv) {
     settings.reap_rounds = 1;
     settings.idle_window = std::chrono::seconds(3);
   }
-  std::vector<Init> inits = {{"pidone", argv[1]}};
   for (const auto& [name, path] :
        std::vector<std::pair<std::string, std::string>>{{"tini", "/usr/bin/tini"},
                                                         {"tini-static", "/usr/bin/tini-static"},

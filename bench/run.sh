@@ -5,9 +5,17 @@
 set -euo pipefail
 build=${1:-build/release}
 shift || true
-cmake --build "$build" --target pidone-bench pidone testkid -j "$(nproc)" >/dev/null
+# A musl build (cmake/musl.cmake) also has pidone-glibc, the same init on static glibc: it
+# runs beside the shipped pidone, so the table shows what the C library changes.
+targets=(pidone-bench pidone testkid)
+also=()
+if grep -q '^PIDONE_SHIPPED_LIBC:INTERNAL=musl$' "$build/CMakeCache.txt"; then
+  targets+=(pidone-glibc)
+  also=(--also "pidone-glibc=$build/pidone-glibc")
+fi
+cmake --build "$build" --target "${targets[@]}" -j "$(nproc)" >/dev/null
 echo "# pidone-bench, $(date -u +%Y-%m-%d), $(uname -r), $(nproc) cores"
-"$build/bench/pidone-bench" "$build/pidone" "$build/tests/testkid" "$@"
+"$build/bench/pidone-bench" "$build/pidone" "$build/tests/testkid" "$@" "${also[@]}"
 if [ -x "$build/bench/pidone-micro-bench" ]; then
   echo
   "$build/bench/pidone-micro-bench" --benchmark_min_time=0.2 2>/dev/null | sed 's/^/    /'

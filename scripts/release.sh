@@ -6,7 +6,8 @@
 #   pidone-VERSION-ARCH, pidone-inspect-VERSION-ARCH   the static binaries
 #   pidone-VERSION-linux-ARCH.tar.gz                  both, the drop-in symlinks, man pages, docs
 #   pidone_VERSION_DEBARCH.deb, pidone-dropin_...     the packages (make package)
-# and SHA256SUMS for all of them. Refuses binaries that are not static.
+# and SHA256SUMS for all of them. Refuses binaries that are not static or not on musl
+# (cmake/musl.cmake: scripts/install-deps.sh build release installs musl-dev for both).
 # RELEASE_CROSS_ROOT: where the cross builds go (default: beside BUILD_DIR).
 set -euo pipefail
 build=${1:?usage: release.sh BUILD_DIR OUT_DIR [EXTRA_ARCH...]}
@@ -23,6 +24,12 @@ trap 'rm -rf "$stage"' EXIT
 # ship BUILD_DIR ARCH: the artefacts of one build.
 ship() {
   local dir=$1 arch=$2
+  local libc
+  libc=$(sed -n 's/^PIDONE_SHIPPED_LIBC:INTERNAL=//p' "$dir/CMakeCache.txt")
+  if [ "$libc" != musl ]; then
+    echo "release: $dir/pidone is linked against ${libc:-an unknown C library}, not musl (install musl-dev: scripts/install-deps.sh build release)" >&2
+    exit 1
+  fi
   for bin in pidone pidone-inspect; do
     # A static executable has no program interpreter (PT_INTERP).
     if LC_ALL=C readelf -l "$dir/$bin" | grep -q 'Requesting program interpreter'; then
@@ -50,7 +57,7 @@ for arch in "$@"; do
   cross=${RELEASE_CROSS_ROOT:-$(dirname "$build")}/$(basename "$build")-$arch
   # Only what ships is built (CMAKE_SKIP_INSTALL_ALL_DEPENDENCY: cpack builds nothing else).
   cmake -S "$src" -B "$cross" -DCMAKE_TOOLCHAIN_FILE="$toolchain" -DCMAKE_BUILD_TYPE=MinSizeRel \
-        -DPIDONE_STATIC=ON -DPIDONE_WERROR=ON -DPIDONE_TESTS=OFF \
+        -DPIDONE_STATIC=ON -DPIDONE_LIBC=musl -DPIDONE_WERROR=ON -DPIDONE_TESTS=OFF \
         -DCMAKE_SKIP_INSTALL_ALL_DEPENDENCY=ON >/dev/null
   cmake --build "$cross" --target pidone pidone-inspect -j "$(nproc)" >/dev/null
   ship "$cross" "$arch"

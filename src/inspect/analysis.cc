@@ -373,6 +373,27 @@ InitSignals init_signals_of(const Snapshot& s) {
   return signals;
 }
 
+namespace {
+
+// Services that gave up, or keep crashing (pidone starts a crashing run once a second).
+void add_service_findings(Analysis& a, const Snapshot& s) {
+  for (const auto& service : s.services) {
+    if (service.state == "failed") {
+      a.findings.push_back({true, "service " + service.name +
+                                      " failed for good (its finish exited 125): not restarted"});
+    } else if (service.state == "restarting" || (service.starts > 3 && !service.running)) {
+      a.findings.push_back({true, "service " + service.name + " keeps exiting: started " +
+                                      std::to_string(service.starts) + " times"});
+    } else if (service.pid > 0 && !service.running && service.state == "up") {
+      a.findings.push_back({false, "service " + service.name + ": pid " +
+                                       std::to_string(service.pid) +
+                                       " in its status file is not a child of PID 1"});
+    }
+  }
+}
+
+}  // namespace
+
 Analysis analyze(const Snapshot& s) {
   Analysis a;
   const Process* init = s.init();
@@ -415,6 +436,7 @@ Analysis analyze(const Snapshot& s) {
   add_signal_findings(a, s);
   add_zombie_findings(a, s);
   add_capacity_findings(a, s);
+  add_service_findings(a, s);
   return a;
 }
 
@@ -469,6 +491,20 @@ std::string render_text(const Analysis& a, const Snapshot& s, bool all) {
            "\n";
   } else {
     out += "  no pids limit (no pids cgroup of its own)\n";
+  }
+  if (!s.services.empty()) {
+    out += "\nservices (pidone --services): " + std::to_string(s.services.size()) + "\n";
+    std::snprintf(line, sizeof(line), "  %-20s %6s %-11s %-5s %s\n", "NAME", "PID", "STATE",
+                  "READY", "RESTARTS");
+    out += line;
+    for (const auto& service : s.services) {
+      std::snprintf(line, sizeof(line), "  %-20s %6s %-11s %-5s %d%s\n", service.name.c_str(),
+                    service.pid > 0 ? std::to_string(service.pid).c_str() : "-",
+                    service.state.c_str(), service.ready ? "yes" : "no",
+                    std::max(service.starts - 1, 0),
+                    service.pid > 0 && !service.running ? "  (stale: no such child of PID 1)" : "");
+      out += line;
+    }
   }
   if (all) {
     out += "\n    PID   PPID S  THR BLOCKED          IGNORED          CAUGHT           COMMAND\n";
@@ -545,7 +581,16 @@ std::string render_json(const Analysis& a, const Snapshot& s, bool all) {
   } else {
     out += "null";
   }
-  out += "},\n";
+  out += "},\n  \"services\": [";
+  for (std::size_t i = 0; i < s.services.size(); ++i) {
+    const auto& service = s.services[i];
+    out += std::string(i > 0 ? ",\n" : "\n") + "    {\"name\": " + json_string(service.name) +
+           ", \"pid\": " + (service.running ? std::to_string(service.pid) : std::string("null")) +
+           ", \"state\": " + json_string(service.state) +
+           ", \"ready\": " + (service.ready ? "true" : "false") +
+           ", \"restarts\": " + std::to_string(std::max(service.starts - 1, 0)) + "}";
+  }
+  out += "],\n";
   if (all) {
     out += "  \"processes\": [";
     for (std::size_t i = 0; i < s.processes.size(); ++i) {

@@ -10,14 +10,16 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
+#include <cstdlib>
 #include <map>
-#include <sstream>
 
 #include "proc/pids_cgroup.h"
 #include "proc/process_table.h"
 #include "proc/text_file.h"
 #include "sys/retry.h"
 #include "sys/unique_fd.h"
+#include "text/printable.h"
 
 namespace pidone::inspect {
 namespace {
@@ -55,7 +57,8 @@ bool namespace_within(const std::string& dir, std::size_t levels, const Namespac
   return ns.valid() && ::fstat(ns.get(), &st) == 0 && NamespaceId{st.st_dev, st.st_ino} == target;
 }
 
-std::vector<std::string> numeric_entries(const std::string& dir) {
+// The names in `dir` but "." and "..", and only the all-digit ones with `numeric`.
+std::vector<std::string> entries_of(const std::string& dir, bool numeric = false) {
   std::vector<std::string> names;
   DIR* d = ::opendir(dir.c_str());
   if (d == nullptr) {
@@ -63,7 +66,10 @@ std::vector<std::string> numeric_entries(const std::string& dir) {
   }
   while (const dirent* entry = ::readdir(d)) {
     const std::string name = entry->d_name;
-    if (!name.empty() && name.find_first_not_of("0123456789") == std::string::npos) {
+    if (name.empty() || name == "." || name == "..") {
+      continue;
+    }
+    if (!numeric || name.find_first_not_of("0123456789") == std::string::npos) {
       names.push_back(name);
     }
   }
@@ -71,11 +77,14 @@ std::vector<std::string> numeric_entries(const std::string& dir) {
   return names;
 }
 
+std::vector<std::string> numeric_entries(const std::string& dir) {
+  return entries_of(dir, true);
+}
+
 double uptime_seconds(const std::string& proc_root) {
-  std::istringstream in(proc::read_text_file(proc_root + "/uptime"));
-  double up = 0;
-  in >> up;
-  return up;
+  // "12345.67 54321.00": the first number. (strtod, not a stream: no iostreams on musl.)
+  const std::string text = proc::read_text_file(proc_root + "/uptime");
+  return std::strtod(text.c_str(), nullptr);
 }
 
 std::string file_name_of_link(const std::string& link) {
@@ -222,6 +231,56 @@ void read_pids_capacity(Snapshot& snapshot) {
   }
 }
 
+// What pidone with --services publishes: "pid=12 state=up ready=1 starts=3" per service. A
+// file is only a claim: its pid must be a live child of PID 1 to be shown as running.
+void read_services(Snapshot& snapshot) {
+  const Process* init = snapshot.init();
+  const std::string dir = init->dir + "/root/run/pidone/1/services";
+  for (const auto& name : entries_of(dir)) {
+    if (name.ends_with(".new")) {
+      continue;
+    }
+    ServiceStatus service;
+    service.name = text::printable(name);
+    service.state = "?";
+    const std::string text = proc::read_text_file(dir + "/" + name);
+    std::size_t at = 0;
+    while (at < text.size()) {
+      const auto end = text.find_first_of(" \n", at);
+      const std::string_view field(text.data() + at,
+                                   (end == std::string::npos ? text.size() : end) - at);
+      at = end == std::string::npos ? text.size() : end + 1;
+      const auto eq = field.find('=');
+      if (eq == std::string_view::npos) {
+        continue;
+      }
+      const std::string_view key = field.substr(0, eq);
+      const std::string_view value = field.substr(eq + 1);
+      int number = 0;
+      const bool numeric =
+          std::from_chars(value.data(), value.data() + value.size(), number).ec == std::errc();
+      if (key == "pid" && numeric) {
+        service.pid = number;
+      } else if (key == "starts" && numeric) {
+        service.starts = number;
+      } else if (key == "ready") {
+        service.ready = value == "1";
+      } else if (key == "state") {
+        for (const char* known : {"up", "down", "finishing", "restarting", "failed", "stopped"}) {
+          if (value == known) {
+            service.state = known;
+          }
+        }
+      }
+    }
+    const Process* run = service.pid > 0 ? snapshot.find(service.pid) : nullptr;
+    service.running = run != nullptr && run->stat.ppid == 1 && run->stat.state != 'Z';
+    snapshot.services.push_back(std::move(service));
+  }
+  std::sort(snapshot.services.begin(), snapshot.services.end(),
+            [](const ServiceStatus& a, const ServiceStatus& b) { return a.name < b.name; });
+}
+
 }  // namespace
 
 const Process* Snapshot::find(pid_t pid) const {
@@ -272,6 +331,7 @@ std::expected<Snapshot, std::string> snapshot_own_namespace() {
   }
   read_init_details(snapshot, 0);
   read_pids_capacity(snapshot);
+  read_services(snapshot);
   return snapshot;
 }
 
@@ -321,6 +381,7 @@ std::expected<Snapshot, std::string> snapshot_namespace_of(pid_t host_pid) {
   snapshot.init_host_pid = init->status.nspid.empty() ? 0 : init->status.nspid.front();
   read_init_details(snapshot, depth);
   read_pids_capacity(snapshot);
+  read_services(snapshot);
   return snapshot;
 }
 

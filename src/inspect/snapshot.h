@@ -46,6 +46,17 @@ struct PidsCapacity {
   std::int64_t events_max = -1;  // times a fork was refused at the limit
 };
 
+// One service of a pidone run with --services, from the status file pidone keeps
+// (/run/pidone/1/services/NAME inside the container), checked against the process table.
+struct ServiceStatus {
+  std::string name;   // printable
+  pid_t pid = 0;      // its run, as seen inside; 0 when none runs
+  std::string state;  // up, down, finishing, restarting, failed, stopped ("?": unreadable)
+  bool ready = false;
+  int starts = 0;
+  bool running = false;  // `pid` is alive and a child of PID 1: the file is not stale
+};
+
 struct Snapshot {
   std::string proc_root;  // the /proc read: "/proc", inside or from the host
   // PID 1's PID on the host: known with --pid, or inside the host's own (initial) namespace.
@@ -55,6 +66,7 @@ struct Snapshot {
   std::string init_exe;              // the file name of PID 1's executable; "" if unreadable
   pid_t self = 0;  // pidone-inspect's own PID in the namespace; 0 when it is not in it
   std::optional<PidsCapacity> pids;
+  std::vector<ServiceStatus> services;  // empty unless PID 1 is pidone with --services
 
   [[nodiscard]] const Process* init() const;  // the process with PID 1
   [[nodiscard]] const Process* find(pid_t pid) const;

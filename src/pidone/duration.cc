@@ -1,11 +1,24 @@
 #include "pidone/duration.h"
 
+#include <array>
 #include <string>
 
 namespace pidone {
 namespace {
 
-constexpr sys::Millis kMaxDuration = sys::Millis{24} * 3600 * 1000;
+constexpr sys::Millis kSecond = 1000;
+constexpr sys::Millis kMinute = 60 * kSecond;
+constexpr sys::Millis kHour = 60 * kMinute;
+constexpr sys::Millis kMaxDuration = 24 * kHour;
+
+bool all_digits(std::string_view text) {
+  for (const char c : text) {
+    if (c < '0' || c > '9') {
+      return false;
+    }
+  }
+  return true;
+}
 
 }  // namespace
 
@@ -19,56 +32,82 @@ std::optional<sys::Millis> parse_duration(std::string_view text) {
   const std::string_view unit = text.substr(pos);
   sys::Millis scale = 0;
   if (unit.empty() || unit == "s") {
-    scale = 1000;
+    scale = kSecond;
   } else if (unit == "ms") {
     scale = 1;
   } else if (unit == "m") {
-    scale = sys::Millis{60} * 1000;
+    scale = kMinute;
   } else if (unit == "h") {
-    scale = sys::Millis{3600} * 1000;
+    scale = kHour;
   } else {
     return std::nullopt;
   }
-  // Whole part and up to three decimals, in integers: no floating point, no rounding surprises.
   const auto dot = number.find('.');
-  const std::string_view whole = number.substr(0, dot);
-  const std::string_view fraction =
+  std::string_view whole = number.substr(0, dot);
+  std::string_view fraction =
       dot == std::string_view::npos ? std::string_view() : number.substr(dot + 1);
-  if (whole.empty() || fraction.find('.') != std::string_view::npos ||
-      (dot != std::string_view::npos && fraction.empty()) || fraction.size() > 3 ||
-      whole.size() > 9) {
+  if (whole.empty() || !all_digits(whole) || !all_digits(fraction) ||
+      (dot != std::string_view::npos && fraction.empty())) {
     return std::nullopt;
   }
-  sys::Millis thousandths = 0;
+  // Leading zeros of the whole part and trailing zeros of the fraction say nothing.
+  while (whole.size() > 1 && whole.front() == '0') {
+    whole.remove_prefix(1);
+  }
+  while (!fraction.empty() && fraction.back() == '0') {
+    fraction.remove_suffix(1);
+  }
+  if (whole.size() > 9 || fraction.size() > 9) {
+    return std::nullopt;  // past 24h in any unit, or finer than a millisecond in any unit
+  }
+  // In integers, no floating point: the value in units of 10^-9 of the unit.
+  sys::Millis nanounits = 0;
   for (const char c : whole) {
-    thousandths = thousandths * 10 + (c - '0');
+    nanounits = nanounits * 10 + (c - '0');
   }
   std::size_t digits = 0;
   for (const char c : fraction) {
-    thousandths = thousandths * 10 + (c - '0');
+    nanounits = nanounits * 10 + (c - '0');
     ++digits;
   }
-  for (; digits < 3; ++digits) {
-    thousandths *= 10;
+  for (; digits < 9; ++digits) {
+    nanounits *= 10;
   }
-  // thousandths of the unit -> milliseconds
-  if (thousandths > kMaxDuration * 1000 / scale) {
+  constexpr sys::Millis kNano = 1'000'000'000;
+  if (nanounits / kNano > kMaxDuration / scale) {
     return std::nullopt;
   }
-  const sys::Millis ms = thousandths * scale / 1000;
-  if (thousandths * scale % 1000 != 0) {
+  // nanounits * scale / kNano milliseconds, exactly, without overflowing: split the product.
+  const sys::Millis whole_ms = nanounits / kNano * scale;
+  const sys::Millis rest = nanounits % kNano * scale;  // < 10^9 * 3.6e6: fits in 63 bits
+  if (rest % kNano != 0) {
     return std::nullopt;  // finer than a millisecond, e.g. "1.5ms"
+  }
+  const sys::Millis ms = whole_ms + rest / kNano;
+  if (ms > kMaxDuration) {
+    return std::nullopt;
   }
   return ms;
 }
 
 std::string format_duration(sys::Millis ms) {
-  if (ms % 1000 != 0) {
-    return ms < 1000
-               ? std::to_string(ms) + "ms"
-               : std::to_string(ms / 1000) + "." + std::to_string(1000 + ms % 1000).substr(1) + "s";
+  if (ms == 0) {
+    return "0s";
   }
-  return std::to_string(ms / 1000) + "s";
+  for (const auto& [size, unit] : std::array<std::pair<sys::Millis, const char*>, 3>{
+           {{kHour, "h"}, {kMinute, "m"}, {kSecond, "s"}}}) {
+    if (ms % size == 0) {
+      return std::to_string(ms / size) + unit;
+    }
+  }
+  if (ms < kSecond) {
+    return std::to_string(ms) + "ms";
+  }
+  std::string fraction = std::to_string(kSecond + ms % kSecond).substr(1);
+  while (fraction.back() == '0') {
+    fraction.pop_back();
+  }
+  return std::to_string(ms / kSecond) + "." + fraction + "s";
 }
 
 }  // namespace pidone

@@ -29,7 +29,8 @@ Log::~Log() {
   }
 }
 
-void Log::open_private() {
+int Log::open_private() {
+  int failure = 0;
   for (const int stream : {1, 2}) {
     Kind kind = Kind::kPollFirst;
     int fd = -1;
@@ -47,12 +48,15 @@ void Log::open_private() {
         fd = ::open(path.c_str(), O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
         if (fd >= 0) {
           kind = Kind::kNonblocking;
+        } else if (failure == 0) {
+          failure = errno;
         }
       }
     }
     (stream == 1 ? out_ : err_) = fd;
     (stream == 1 ? out_kind_ : err_kind_) = kind;
   }
+  return failure;
 }
 
 Log::Target Log::target(int stream) const {

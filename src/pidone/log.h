@@ -27,7 +27,9 @@ class Log {
   [[nodiscard]] bool enabled(Level level) const { return static_cast<int>(level) <= verbosity_; }
 
   // Opens the private non-blocking descriptions (see above). Once, at start; harmless to skip.
-  void open_private();
+  // Returns the errno of the first pipe or terminal that could not have one (0: none), for
+  // the -v note that says which fallback pidone took.
+  int open_private();
 
   // Writes `text` and a newline to fd 1 or 2, escaped, without blocking.
   void line(int stream, std::string_view text) const;

@@ -23,8 +23,9 @@ int main(int argc, char** argv) {
   }
   const std::span<const char* const> args(const_cast<const char* const*>(argv) + 1,
                                           static_cast<std::size_t>(argc > 0 ? argc - 1 : 0));
-  Invocation invocation = parse_invocation(personality_from_argv0(argc > 0 ? argv[0] : nullptr),
-                                           args, process_environment());
+  const char* argv0 = argc > 0 ? argv[0] : nullptr;
+  Invocation invocation =
+      parse_invocation(personality_from_argv0(argv0), argv0, args, process_environment());
   if (invocation.kind != Invocation::Kind::kRun) {
     (void)std::fputs(invocation.text.c_str(), invocation.to_stderr ? stderr : stdout);
     return invocation.exit_code;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <array>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -40,8 +41,10 @@ struct Options {
                                                // signal; 0: at once
   int pdeathsig = 0;                           // 0: not set
   int verbosity = 1;                           // 0 -q, 1 default, 2 -v, 3 -vv, 4 -vvv
-  std::array<int, 256> exit_code_map = identity_exit_map();  // --remap-exit
-  std::array<int, 65> signal_map = identity_signal_map();    // --rewrite; 0 drops the signal
+  // Bytes, not ints: Options is copied on the stack a few times while parsing, and every
+  // stack page touched then stays resident while pidone sleeps.
+  std::array<std::uint8_t, 256> exit_code_map = identity_exit_map();  // --remap-exit
+  std::array<std::uint8_t, 65> signal_map = identity_signal_map();    // --rewrite; 0 drops it
   // --reset-signals: the child starts with an empty mask and every disposition at its
   // default, instead of the mask and the ignored signals pidone inherited.
   bool reset_signals = false;
@@ -66,18 +69,22 @@ struct Options {
   EndPolicy end_when_not_pid1 = EndPolicy::kDrain;
   ExecFailureCodes exec_failure = ExecFailureCodes::kShell;
   int exec_failure_exit = 0;  // with kFixed
+  // Debug lines the original prints while it reads its own variables, in its wording and in
+  // order, without its prefix (dumb-init: "Running in debug mode.", "Not running in setsid
+  // mode."). For the voice to print first, at the verbosity that shows debug lines.
+  std::vector<std::string> startup_notes;
 
-  static constexpr std::array<int, 256> identity_exit_map() {
-    std::array<int, 256> map{};
+  static constexpr std::array<std::uint8_t, 256> identity_exit_map() {
+    std::array<std::uint8_t, 256> map{};
     for (int i = 0; i < 256; ++i) {
-      map[static_cast<std::size_t>(i)] = i;
+      map[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(i);
     }
     return map;
   }
-  static constexpr std::array<int, 65> identity_signal_map() {
-    std::array<int, 65> map{};
+  static constexpr std::array<std::uint8_t, 65> identity_signal_map() {
+    std::array<std::uint8_t, 65> map{};
     for (int i = 0; i < 65; ++i) {
-      map[static_cast<std::size_t>(i)] = i;
+      map[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(i);
     }
     return map;
   }

@@ -1,12 +1,17 @@
 #include "pidone/personality.h"
 
 #include <signal.h>
+#include <unistd.h>
 
-#include <cstring>
+#include <array>
+#include <climits>
+#include <cstdint>
 #include <string_view>
 
+#include "pidone/license.h"
 #include "sys/exit_codes.h"
 #include "sys/signal_names.h"
+#include "text/printable.h"
 
 namespace pidone {
 namespace {
@@ -16,9 +21,74 @@ constexpr const char* kTiniVersion = "0.19.0";
 constexpr const char* kDumbInitVersion = "1.2.5";
 constexpr const char* kCatatonitVersion = "0.1.7";
 
+// The three originals exit 1 on a usage error.
+constexpr int kOriginalUsageExit = 1;
+
+// What each original's debug output needs on pidone's verbosity scale (options.h).
+constexpr int kDumbInitDebug = 3;
+constexpr int kCatatonitDebug = 4;
+constexpr int kMaxVerbosity = 4;
+
 std::string pidone_suffix() {
   return std::string(" (pidone ") + PIDONE_VERSION + ")";
 }
+
+// ---- One record per original: its name, its getopt_long call, its texts and codes ---------
+
+struct Original {
+  Personality personality;
+  const char* name;  // as its messages spell it
+  ScannerRules rules;
+  bool posixly_correct_stops = false;  // GNU's permuting order, unless POSIXLY_CORRECT is set
+  ExecFailureCodes exec_failure;
+  int exec_failure_exit;
+  // One line in the original's error format, for its own checks and a bad PIDONE_* value.
+  std::string (*error_line)(std::string_view message);
+};
+
+std::string tini_error_line(std::string_view message) {
+  return "[FATAL tini (" + std::to_string(::getpid()) + ")] " + std::string(message) + "\n";
+}
+std::string dumb_init_error_line(std::string_view message) {
+  return "[dumb-init] " + std::string(message) + "\n";
+}
+std::string catatonit_error_line(std::string_view message) {
+  return "ERROR (catatonit:" + std::to_string(::getpid()) + "): " + std::string(message) + "\n";
+}
+
+constexpr std::array<LongOption, 5> kDumbInitLongOptions = {{
+    {"help", false, 'h'},
+    {"single-child", false, 'c'},
+    {"rewrite", true, 'r'},
+    {"verbose", false, 'v'},
+    {"version", false, 'V'},
+}};
+constexpr std::array<LongOption, 1> kCatatonitLongOptions = {{{"version", false, 'V'}}};
+
+// tini: getopt(argc, argv, "p:hvwgle:s"), no long options; GNU order.
+constexpr Original kTini = {Personality::kTini,
+                            "tini",
+                            ScannerRules{"p:hvwgle:s", {}, true, false},
+                            true,
+                            ExecFailureCodes::kTini,
+                            0,
+                            tini_error_line};
+// dumb-init: getopt_long(argc, argv, "+hvVcr:", ...): options end at the first operand.
+constexpr Original kDumbInit = {Personality::kDumbInit,
+                                "dumb-init",
+                                ScannerRules{"hvVcr:", kDumbInitLongOptions, false, true},
+                                false,
+                                ExecFailureCodes::kFixed,
+                                2,
+                                dumb_init_error_line};
+// catatonit: getopt_long(argc, argv, "ghLPV", {version}); GNU order.
+constexpr Original kCatatonit = {Personality::kCatatonit,
+                                 "catatonit",
+                                 ScannerRules{"ghLPV", kCatatonitLongOptions, true, true},
+                                 true,
+                                 ExecFailureCodes::kFixed,
+                                 1,
+                                 catatonit_error_line};
 
 Invocation print(std::string text, bool to_stderr = false) {
   Invocation inv;
@@ -28,84 +98,106 @@ Invocation print(std::string text, bool to_stderr = false) {
   return inv;
 }
 
-// The three originals exit 1 on a usage error.
 Invocation usage_error(std::string text) {
   Invocation inv;
   inv.kind = Invocation::Kind::kUsageError;
   inv.text = std::move(text);
   inv.to_stderr = true;
-  inv.exit_code = 1;
+  inv.exit_code = kOriginalUsageExit;
   return inv;
 }
 
-bool set(const EnvLookup& env, const char* name) {
-  return env(name).has_value();
+// The original's getopt rules for this environment.
+ScannerRules rules_of(const Original& original, const EnvLookup& env) {
+  ScannerRules rules = original.rules;
+  if (original.posixly_correct_stops && env("POSIXLY_CORRECT")) {
+    rules.permute = false;  // glibc reads it whatever its value
+  }
+  return rules;
 }
 
-// A short-option scanner in the manner of getopt with "+": options end at the first
-// non-option or after "--"; "-ab" is -a -b; an option taking a value takes the rest of the
-// word or the next one.
-class ShortOptions {
- public:
-  ShortOptions(std::span<const char* const> args, std::string_view takes_value)
-      : args_(args), takes_value_(takes_value) {}
+// "ARGV0: invalid option -- 'x'\n", as getopt prints it.
+std::string getopt_error(std::string_view argv0, const OptionScanner::Item& item) {
+  return text::printable(argv0) + ": " + getopt_message(item) + "\n";
+}
 
-  // Next option letter, 0 at the end of options, '?' for a missing value (`bad()` says which).
-  char next() {
-    for (;;) {
-      if (word_ == nullptr || *word_ == '\0') {
-        if (index_ >= args_.size()) {
-          return 0;
-        }
-        const std::string_view arg = args_[index_];
-        if (arg == "--") {
-          ++index_;
-          return 0;
-        }
-        if (arg.size() < 2 || arg[0] != '-') {
-          return 0;
-        }
-        word_ = args_[index_++] + 1;
-      }
-      const char option = *word_++;
-      value_ = nullptr;
-      if (takes_value_.find(option) != std::string_view::npos) {
-        if (*word_ != '\0') {
-          value_ = word_;
-        } else if (index_ < args_.size()) {
-          value_ = args_[index_++];
-        } else {
-          bad_ = option;
-          return '?';
-        }
-        word_ = nullptr;
-      }
-      return option;
+// The base under the original's name: the PIDONE_* variables its own parse did not replace,
+// then its record. A bad value is a usage error in its words.
+std::expected<Options, Invocation> base_options(const Original& original, const EnvLookup& env,
+                                                Settings replaced) {
+  auto options = options_from_environment(env, replaced);
+  if (!options) {
+    return std::unexpected(usage_error(original.error_line(options.error())));
+  }
+  options->personality = original.personality;
+  options->exec_failure = original.exec_failure;
+  options->exec_failure_exit = original.exec_failure_exit;
+  return std::move(*options);
+}
+
+// How C reads a decimal number (strtol, atoi, scanf's %d): spaces, a sign, digits; the value
+// saturates at the range of long. nullopt without a digit; `length` is what it read.
+struct CNumber {
+  long long value = 0;
+  std::size_t length = 0;
+};
+std::optional<CNumber> c_decimal(std::string_view text) {
+  std::size_t i = 0;
+  while (i < text.size() && (text[i] == ' ' || (text[i] >= '\t' && text[i] <= '\r'))) {
+    ++i;
+  }
+  bool negative = false;
+  if (i < text.size() && (text[i] == '+' || text[i] == '-')) {
+    negative = text[i++] == '-';
+  }
+  const std::size_t first_digit = i;
+  unsigned long long magnitude = 0;
+  bool saturated = false;
+  for (; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i) {
+    const auto digit = static_cast<unsigned long long>(text[i] - '0');
+    if (magnitude > (static_cast<unsigned long long>(LLONG_MAX) - digit) / 10) {
+      saturated = true;
+    } else {
+      magnitude = magnitude * 10 + digit;
     }
   }
-  [[nodiscard]] const char* value() const { return value_; }
-  [[nodiscard]] char bad() const { return bad_; }
-  // What follows the options: the command.
-  [[nodiscard]] std::vector<std::string> rest() const {
-    return {args_.begin() + static_cast<std::ptrdiff_t>(index_), args_.end()};
+  if (i == first_digit) {
+    return std::nullopt;
   }
+  long long value = 0;
+  if (saturated) {
+    value = negative ? LLONG_MIN : LLONG_MAX;
+  } else {
+    value = negative ? -static_cast<long long>(magnitude) : static_cast<long long>(magnitude);
+  }
+  return CNumber{value, i};
+}
 
- private:
-  std::span<const char* const> args_;
-  std::string_view takes_value_;
-  std::size_t index_ = 0;
-  const char* word_ = nullptr;
-  const char* value_ = nullptr;
-  char bad_ = 0;
-};
+// A long stored into an int, as C does on this ABI: the low 32 bits.
+int to_c_int(long long value) {
+  return static_cast<int>(static_cast<std::uint32_t>(static_cast<unsigned long long>(value)));
+}
 
-// ---- tini (and docker-init) -------------------------------------------------------------
+std::string basename_of(std::string_view path) {
+  if (const auto slash = path.rfind('/'); slash != std::string_view::npos) {
+    path.remove_prefix(slash + 1);
+  }
+  return std::string(path);
+}
 
-std::string tini_usage() {
-  return std::string("tini (tini version ") + kTiniVersion + pidone_suffix() +
+// ---- tini (and docker-init, tini-static) ---------------------------------------------------
+
+// tini names itself by the basename of argv[0] in its help.
+std::string tini_help(std::string_view argv0) {
+  const std::string name = text::printable(basename_of(argv0));
+  return name + " (tini version " + kTiniVersion + pidone_suffix() +
          ")\n"
-         "Usage: tini [OPTIONS] PROGRAM -- [ARGS] | --version\n\n"
-         "Execute a program under the supervision of a valid init process (tini)\n\n"
+         "Usage: " +
+         name +
+         " [OPTIONS] PROGRAM -- [ARGS] | --version\n\n"
+         "Execute a program under the supervision of a valid init process (" +
+         name +
+         ")\n\n"
          "Command line options:\n\n"
          "  --version: Show version and exit.\n"
          "  -h: Show this help message and exit.\n"
@@ -122,84 +214,145 @@ std::string tini_usage() {
          "  TINI_KILL_PROCESS_GROUP: Send signals to the child's process group.\n\n";
 }
 
-Invocation parse_tini(std::span<const char* const> args, const EnvLookup& env) {
-  if (!args.empty() && std::strcmp(args[0], "--version") == 0) {
+// The names tini's -p takes: its own table, spelled exactly so.
+constexpr std::array<std::string_view, 28> kTiniSignalNames = {
+    "SIGHUP",  "SIGINT",  "SIGQUIT", "SIGILL",    "SIGTRAP", "SIGABRT",  "SIGBUS",
+    "SIGFPE",  "SIGKILL", "SIGUSR1", "SIGSEGV",   "SIGUSR2", "SIGPIPE",  "SIGALRM",
+    "SIGTERM", "SIGCHLD", "SIGCONT", "SIGSTOP",   "SIGTSTP", "SIGTTIN",  "SIGTTOU",
+    "SIGURG",  "SIGXCPU", "SIGXFSZ", "SIGVTALRM", "SIGPROF", "SIGWINCH", "SIGSYS",
+};
+
+std::optional<int> tini_signal(std::string_view text) {
+  for (const auto name : kTiniSignalNames) {
+    if (text == name) {
+      return sys::parse_signal(name);
+    }
+  }
+  return std::nullopt;
+}
+
+// tini's -e: strtol(arg, &end, 10) with nothing left over, 0..255. As in tini, "" is 0 (no
+// digit read, and the end is the start, which is the terminating NUL).
+std::optional<int> tini_status(std::string_view text) {
+  if (text.empty()) {
+    return 0;
+  }
+  const auto number = c_decimal(text);
+  if (!number || number->length != text.size() || number->value < 0 || number->value > 255) {
+    return std::nullopt;
+  }
+  return static_cast<int>(number->value);
+}
+
+// TINI_VERBOSITY: atoi() into tini's unsigned level, so a negative value means everything.
+int tini_verbosity(std::string_view text) {
+  const int level = to_c_int(c_decimal(text).value_or(CNumber{}).value);
+  return level < 0 || level > kMaxVerbosity ? kMaxVerbosity : level;
+}
+
+Invocation parse_tini(std::string_view argv0, std::span<const char* const> args,
+                      const EnvLookup& env) {
+  // tini takes --version only as its one argument.
+  if (args.size() == 1 && std::string_view(args[0]) == "--version") {
     return print(std::string("tini version ") + kTiniVersion + pidone_suffix() + "\n");
   }
-  Invocation inv;
-  Options& o = inv.options;
-  o.personality = Personality::kTini;
-  o.exec_failure = ExecFailureCodes::kTini;
-  o.become_subreaper = set(env, "TINI_SUBREAPER");
-  o.warn_not_subreaper = true;
-  if (set(env, "TINI_KILL_PROCESS_GROUP")) {
-    o.signal_target = SignalTarget::kGroup;
-  }
-  if (auto verbosity = env("TINI_VERBOSITY")) {
-    o.verbosity = std::atoi(verbosity->c_str());
-  }
+  bool subreaper = false;
+  bool group = false;
+  bool warn_on_reap = false;
   int verbose = 0;
-  ShortOptions scan(args, "pe");
-  for (char c = scan.next(); c != 0; c = scan.next()) {
-    switch (c) {
+  std::optional<int> pdeathsig;
+  std::vector<int> remapped_to_zero;
+  OptionScanner scanner(rules_of(kTini, env), args);
+  for (auto item = scanner.next(); item.kind != OptionScanner::Kind::kEnd; item = scanner.next()) {
+    if (item.kind == OptionScanner::Kind::kError) {
+      return usage_error(getopt_error(argv0, item) + tini_help(argv0));
+    }
+    switch (item.id) {
       case 'h':
-        return print(tini_usage());
-      case 'l':
-        return print(
-            "pidone's tini personality follows tini's interface; pidone itself is "
-            "not tini's code and carries no copy of its MIT license.\n");
+        return print(tini_help(argv0));
       case 's':
-        o.become_subreaper = true;
+        subreaper = true;
+        break;
+      case 'p':
+        pdeathsig = tini_signal(item.value);
+        if (!pdeathsig) {
+          return usage_error(kTini.error_line(std::string("Not a valid option for -p: ") +
+                                              text::printable(item.value)));
+        }
         break;
       case 'v':
         ++verbose;
         break;
       case 'w':
-        o.warn_on_reap = true;
+        warn_on_reap = true;
         break;
       case 'g':
-        o.signal_target = SignalTarget::kGroup;
+        group = true;
         break;
-      case 'p': {
-        const auto sig = sys::parse_signal(scan.value());
-        if (!sig) {
-          return usage_error(std::string("tini: Not a valid option for -p: ") + scan.value() +
-                             "\n");
-        }
-        o.pdeathsig = *sig;
-        break;
-      }
       case 'e': {
-        char* end = nullptr;
-        const long code = std::strtol(scan.value(), &end, 10);
-        if (*scan.value() == '\0' || *end != '\0' || code < 0 || code > 255) {
-          return usage_error(std::string("tini: Not a valid option for -e: ") + scan.value() +
-                             "\n");
+        const auto status = tini_status(item.value);
+        if (!status) {
+          return usage_error(kTini.error_line(std::string("Not a valid option for -e: ") +
+                                              text::printable(item.value)));
         }
-        o.exit_code_map[static_cast<std::size_t>(code)] = 0;
+        remapped_to_zero.push_back(*status);
         break;
       }
+      case 'l':
+        return print(license_text());
       default:
-        return usage_error(std::string("tini: invalid option -- '") + (c == '?' ? scan.bad() : c) +
-                           "'\n" + tini_usage());
+        break;
     }
   }
-  if (verbose > 0) {
-    o.verbosity = 1 + verbose;
+  std::vector<std::string> command = scanner.operands();
+  if (command.empty()) {
+    return usage_error(tini_help(argv0));
   }
-  o.command = scan.rest();
-  if (o.command.empty()) {
-    return usage_error(tini_usage());
+  // tini reads its variables after the options: TINI_VERBOSITY wins over -v.
+  subreaper = subreaper || env("TINI_SUBREAPER").has_value();  // any value, even empty
+  group = group || env("TINI_KILL_PROCESS_GROUP").has_value();
+  const auto verbosity_variable = env("TINI_VERBOSITY");
+
+  Settings replaced;
+  replaced[bit(Setting::kPdeathsig)] = pdeathsig.has_value();
+  replaced[bit(Setting::kRemapExit)] = !remapped_to_zero.empty();
+  replaced[bit(Setting::kSignalTarget)] = group;
+  replaced[bit(Setting::kVerbosity)] = verbose > 0 || verbosity_variable.has_value();
+  auto base = base_options(kTini, env, replaced);
+  if (!base) {
+    return base.error();
+  }
+  Invocation inv;
+  Options& o = inv.options = std::move(*base);
+  o.command = std::move(command);
+  o.become_subreaper = subreaper;
+  o.warn_not_subreaper = true;
+  o.warn_on_reap = warn_on_reap;
+  if (group) {
+    o.signal_target = SignalTarget::kGroup;
+  }
+  if (pdeathsig) {
+    o.pdeathsig = *pdeathsig;
+  }
+  for (const int status : remapped_to_zero) {
+    o.exit_code_map[static_cast<std::size_t>(status)] = 0;
+  }
+  if (verbosity_variable) {
+    o.verbosity = tini_verbosity(*verbosity_variable);
+  } else if (verbose > 0) {
+    o.verbosity = std::min(1 + verbose, kMaxVerbosity);  // tini's default 1, one up per -v
   }
   return inv;
 }
 
-// ---- dumb-init --------------------------------------------------------------------------
+// ---- dumb-init ---------------------------------------------------------------------------
 
-std::string dumb_init_usage() {
+std::string dumb_init_help(std::string_view argv0) {
   return std::string("dumb-init v") + kDumbInitVersion + pidone_suffix() +
          "\n"
-         "Usage: dumb-init [option] command [[arg] ...]\n\n"
+         "Usage: " +
+         text::printable(argv0) +
+         " [option] command [[arg] ...]\n\n"
          "dumb-init is a simple process supervisor that forwards signals to children.\n"
          "It is designed to run as PID1 in minimal container environments.\n\n"
          "Optional arguments:\n"
@@ -211,189 +364,209 @@ std::string dumb_init_usage() {
          "                        This option can be specified multiple times.\n"
          "   -v, --verbose        Print debugging information to stderr.\n"
          "   -h, --help           Print this help message and exit.\n"
-         "   -V, --version        Print the current version and exit.\n";
+         "   -V, --version        Print the current version and exit.\n"
+         "\n"
+         "Full help is available online at https://github.com/Yelp/dumb-init\n";
 }
 
-Invocation parse_dumb_init(std::span<const char* const> args, const EnvLookup& env) {
-  Invocation inv;
-  Options& o = inv.options;
-  o.personality = Personality::kDumbInit;
-  o.exec_failure = ExecFailureCodes::kFixed;
-  o.exec_failure_exit = 2;
-  bool single_child = env("DUMB_INIT_SETSID").value_or("1") == "0";
-  if (env("DUMB_INIT_DEBUG").value_or("0") != "0") {
-    o.verbosity = 3;
+// dumb-init's signals: 1..31 (its MAXSIG).
+constexpr int kDumbInitMaxSignal = 31;
+
+// -r s:r as dumb-init reads it: sscanf(arg, "%d:%d") must convert both, then 1 <= s <= 31 and
+// 0 <= r <= 31. So "15:3:1" is 15:3, " 15: 3" is 15:3, and names are refused.
+std::optional<std::pair<int, int>> dumb_init_rewrite(std::string_view text) {
+  const auto from = c_decimal(text);
+  if (!from || from->length >= text.size() || text[from->length] != ':') {
+    return std::nullopt;
   }
-  // Long options first become their short twins, then the common scanner reads them.
-  std::vector<std::string> words;
-  std::size_t i = 0;
-  for (; i < args.size(); ++i) {
-    const std::string_view arg = args[i];
-    if (arg == "--") {
-      break;
-    }
-    if (!arg.starts_with("-")) {
-      break;
-    }
-    if (arg == "--single-child") {
-      words.emplace_back("-c");
-    } else if (arg == "--verbose") {
-      words.emplace_back("-v");
-    } else if (arg == "--help") {
-      words.emplace_back("-h");
-    } else if (arg == "--version") {
-      words.emplace_back("-V");
-    } else if (arg == "--rewrite" || arg.starts_with("--rewrite=")) {
-      words.emplace_back("-r");
-      if (arg == "--rewrite") {
-        if (i + 1 >= args.size()) {
-          return usage_error("dumb-init: option '--rewrite' requires an argument\n");
-        }
-        words.emplace_back(args[++i]);
-      } else {
-        words.emplace_back(arg.substr(10));
-      }
-    } else if (arg.starts_with("--")) {
-      return usage_error("dumb-init: unrecognized option '" + std::string(arg) + "'\n");
-    } else {
-      words.emplace_back(arg);
-      // "-r 15:10" (or "-cr 15:10"): the value is the next word.
-      if (arg.back() == 'r' && i + 1 < args.size()) {
-        words.emplace_back(args[++i]);
-      }
-    }
+  const auto to = c_decimal(text.substr(from->length + 1));
+  if (!to) {
+    return std::nullopt;
   }
-  std::vector<const char*> argv;
-  argv.reserve(words.size() + 1 + args.size() - i);
-  for (const auto& w : words) {
-    argv.push_back(w.c_str());
+  const int signum = to_c_int(from->value);
+  const int replacement = to_c_int(to->value);
+  if (signum < 1 || signum > kDumbInitMaxSignal || replacement < 0 ||
+      replacement > kDumbInitMaxSignal) {
+    return std::nullopt;
   }
-  // The options end here for the scanner too; a "--" of the caller's stays in front of the
-  // command and is dropped below.
-  argv.push_back("--");
-  argv.insert(argv.end(), args.begin() + static_cast<std::ptrdiff_t>(i), args.end());
-  ShortOptions scan(argv, "r");
-  for (char c = scan.next(); c != 0; c = scan.next()) {
-    switch (c) {
+  return std::pair{signum, replacement};
+}
+
+Invocation parse_dumb_init(std::string_view argv0, std::span<const char* const> args,
+                           const EnvLookup& env) {
+  bool debug = false;
+  bool single_child = false;
+  std::vector<std::pair<int, int>> rewrites;
+  OptionScanner scanner(rules_of(kDumbInit, env), args);
+  for (auto item = scanner.next(); item.kind != OptionScanner::Kind::kEnd; item = scanner.next()) {
+    if (item.kind == OptionScanner::Kind::kError) {
+      return usage_error(getopt_error(argv0, item));
+    }
+    switch (item.id) {
       case 'h':
-        return print(dumb_init_usage(), true);
+        return print(dumb_init_help(argv0), true);
+      case 'v':
+        debug = true;
+        break;
       case 'V':
         return print(std::string("dumb-init v") + kDumbInitVersion + pidone_suffix() + "\n", true);
       case 'c':
         single_child = true;
         break;
-      case 'v':
-        o.verbosity = 3;
-        break;
       case 'r': {
-        const std::string_view spec = scan.value();
-        const auto colon = spec.find(':');
-        const auto from = sys::parse_signal(spec.substr(0, colon));
-        const std::string_view to_text =
-            colon == std::string_view::npos ? std::string_view() : spec.substr(colon + 1);
-        const auto to = to_text == "0" ? std::optional<int>(0) : sys::parse_signal(to_text);
-        if (colon == std::string_view::npos || !from || !to) {
+        const auto rewrite = dumb_init_rewrite(item.value);
+        if (!rewrite) {
           return usage_error(
               "Usage: -r option takes <signum>:<signum>, where <signum> is between 1 and 31.\n"
               "This option can be specified multiple times.\n"
               "Use --help for full usage.\n");
         }
-        o.signal_map[static_cast<std::size_t>(*from)] = *to;
+        rewrites.push_back(*rewrite);
         break;
       }
       default:
-        return usage_error(std::string("dumb-init: invalid option -- '") +
-                           (c == '?' ? scan.bad() : c) + "'\n");
+        break;
     }
   }
-  // dumb-init's default: the child leads a new session, signals go to its whole group, and
-  // a TSTP/TTIN/TTOU forwarded to it stops dumb-init too.
-  // In both modes dumb-init suspends itself after passing TSTP/TTIN/TTOU on; in setsid mode
-  // they reach the child's group as SIGSTOP unless -r says otherwise.
-  o.suspend_with_child = true;
-  o.own_process_group = false;  // -c: the child stays in dumb-init's group
-  if (!single_child) {
-    o.own_process_group = true;
+  std::vector<std::string> command = scanner.operands();
+  if (command.empty()) {
+    const std::string name = text::printable(argv0);
+    return usage_error("Usage: " + name + " [option] program [args]\nTry " + name +
+                       " --help for full usage.\n");
+  }
+  // Read after the options, as dumb-init does; each takes exactly one value.
+  std::vector<std::string> notes;
+  if (env("DUMB_INIT_DEBUG") == "1") {
+    debug = true;
+    notes.emplace_back("Running in debug mode.");
+  }
+  if (env("DUMB_INIT_SETSID") == "0") {
+    single_child = true;
+    notes.emplace_back("Not running in setsid mode.");
+  }
+
+  Settings replaced;
+  replaced[bit(Setting::kRewrite)] = !rewrites.empty();
+  replaced[bit(Setting::kVerbosity)] = debug;
+  replaced[bit(Setting::kSignalTarget)] = true;  // the mode decides
+  auto base = base_options(kDumbInit, env, replaced);
+  if (!base) {
+    return base.error();
+  }
+  Invocation inv;
+  Options& o = inv.options = std::move(*base);
+  o.command = std::move(command);
+  o.startup_notes = std::move(notes);
+  std::array<bool, kDumbInitMaxSignal + 1> rewritten{};
+  for (const auto& [from, to] : rewrites) {
+    o.signal_map[static_cast<std::size_t>(from)] = static_cast<std::uint8_t>(to);
+    rewritten[static_cast<std::size_t>(from)] = true;
+  }
+  if (debug) {
+    o.verbosity = kDumbInitDebug;
+  }
+  // Not PID 1, dumb-init is no subreaper and does not drain: in setsid mode it sends SIGTERM
+  // to the child's session and exits, with -c it just exits.
+  o.become_subreaper = false;
+  o.suspend_with_child = true;  // in both modes
+  if (single_child) {
+    o.own_process_group = false;  // -c: the child stays in dumb-init's group
+    o.signal_target = SignalTarget::kChild;
+    o.end_when_not_pid1 = EndPolicy::kExit;
+  } else {
+    // The child leads a new session and signals go to its whole group; the TTY stops become
+    // SIGSTOP unless a -r (or PIDONE_REWRITE) says what they become.
     o.new_session = true;
     o.signal_target = SignalTarget::kGroup;
-    for (const int sig : {SIGTSTP, SIGTTIN, SIGTTOU}) {
-      if (o.signal_map[static_cast<std::size_t>(sig)] == sig) {
-        o.signal_map[static_cast<std::size_t>(sig)] = SIGSTOP;
+    o.end_when_not_pid1 = EndPolicy::kTermGroupAndExit;
+    for (const int sig : {SIGTSTP, SIGTTOU, SIGTTIN}) {
+      const auto index = static_cast<std::size_t>(sig);
+      if (!rewritten[index] && o.signal_map[index] == sig) {
+        o.signal_map[index] = static_cast<std::uint8_t>(SIGSTOP);
       }
     }
-  }
-  // The command: everything after the options, the inserted "--" aside.
-  std::vector<std::string> rest = scan.rest();
-  if (!rest.empty() && rest.front() == "--") {
-    rest.erase(rest.begin());
-  }
-  o.command = std::move(rest);
-  if (o.command.empty()) {
-    return usage_error(
-        "Usage: dumb-init [option] program [args]\nTry dumb-init --help for full usage.\n");
   }
   return inv;
 }
 
-// ---- catatonit --------------------------------------------------------------------------
+// ---- catatonit ---------------------------------------------------------------------------
 
-std::string catatonit_usage() {
-  return "usage: catatonit [-ghLPV] [--] <progname> [<arguments>...]\n\n"
+constexpr const char* kCatatonitUsage =
+    "usage: catatonit [-ghLPV] [--] <progname> [<arguments>...]\n";
+
+std::string catatonit_help() {
+  return std::string(kCatatonitUsage) +
+         "\n"
          "options:\n"
          "  -g              Forward signals to pid1's process group.\n"
          "  -h              Print this help page.\n"
          "  -L              Print license information.\n"
          "  -P              Run in pause mode (no program is run and quit on SIGINT).\n"
-         "  -V, --version   Print version information.\n";
+         "  -V, --version   Print version information.\n"
+         "\n"
+         "The source code can be found at <https://github.com/openSUSE/catatonit/>.\n"
+         "For bug reporting instructions, please see: <https://bugs.opensuse.org/>.\n";
 }
 
-Invocation parse_catatonit(std::span<const char* const> args, const EnvLookup& /*env*/) {
-  std::vector<const char*> argv(args.begin(), args.end());
-  for (auto& arg : argv) {
-    if (std::strcmp(arg, "--version") == 0) {
-      arg = "-V";
-    } else if (std::strncmp(arg, "--", 2) == 0 && arg[2] != '\0') {
-      return usage_error(std::string("catatonit: unrecognized option '") + arg + "'\n" +
-                         catatonit_usage());
-    }
+Invocation parse_catatonit(std::string_view argv0, std::span<const char* const> args,
+                           const EnvLookup& env) {
+  // catatonit reads its variables before anything else.
+  const bool debug = env("CATATONIT_DEBUG").has_value();  // any value
+  if (env("CATATONIT_LOG")) {
+    return usage_error(kCatatonit.error_line("CATATONIT_LOG is reserved for future use"));
   }
-  Invocation inv;
-  Options& o = inv.options;
-  o.personality = Personality::kCatatonit;
-  o.exec_failure = ExecFailureCodes::kFixed;
-  o.exec_failure_exit = 1;
-  ShortOptions scan(argv, "");
-  for (char c = scan.next(); c != 0; c = scan.next()) {
-    switch (c) {
+  bool group = false;
+  bool pause = false;
+  OptionScanner scanner(rules_of(kCatatonit, env), args);
+  for (auto item = scanner.next(); item.kind != OptionScanner::Kind::kEnd; item = scanner.next()) {
+    if (item.kind == OptionScanner::Kind::kError) {
+      return usage_error(getopt_error(argv0, item) + kCatatonitUsage);
+    }
+    switch (item.id) {
+      case 'g':
+        group = true;
+        break;
+      case 'P':
+        pause = true;
+        break;
       case 'h':
-        return print(catatonit_usage(), true);
+        return print(catatonit_help(), true);
+      case 'L':
+        return print(license_text());
       case 'V':
         return print(std::string("tini version ") + kCatatonitVersion + "_catatonit" +
                      pidone_suffix() + "\n");
-      case 'L':
-        return print(
-            "pidone's catatonit personality follows catatonit's interface; pidone "
-            "itself is not catatonit's code and carries no copy of its license.\n");
-      case 'g':
-        o.signal_target = SignalTarget::kGroup;
-        break;
-      case 'P':
-        o.pause = true;
-        break;
       default:
-        return usage_error(std::string("catatonit: invalid option -- '") + c + "'\n" +
-                           catatonit_usage());
+        break;
     }
   }
-  o.command = scan.rest();
-  if (o.command.empty() && !o.pause) {
-    return usage_error("catatonit: missing program name\n" + catatonit_usage());
+  std::vector<std::string> command = scanner.operands();
+  if (command.empty() && !pause) {
+    return usage_error(kCatatonit.error_line("missing program name") + kCatatonitUsage);
   }
-  if (o.pause) {
-    o.command.clear();
+  Settings replaced;
+  replaced[bit(Setting::kSignalTarget)] = group;
+  replaced[bit(Setting::kVerbosity)] = debug;
+  auto base = base_options(kCatatonit, env, replaced);
+  if (!base) {
+    return base.error();
+  }
+  Invocation inv;
+  Options& o = inv.options = std::move(*base);
+  o.pause = pause;
+  if (!pause) {
+    o.command = std::move(command);  // in pause mode a program is ignored, as catatonit does
+  }
+  if (group) {
+    o.signal_target = SignalTarget::kGroup;
+  }
+  if (debug) {
+    o.verbosity = kCatatonitDebug;
   }
   return inv;
 }
+
+// ---- pidone ------------------------------------------------------------------------------
 
 Invocation parse_pidone(std::span<const char* const> args, const EnvLookup& env) {
   auto parsed = parse_command_line(args, env);
@@ -411,6 +584,9 @@ Invocation parse_pidone(std::span<const char* const> args, const EnvLookup& env)
   if (parsed->action == CliAction::kVersion) {
     return print(std::string("pidone ") + PIDONE_VERSION + "\n");
   }
+  if (parsed->action == CliAction::kLicense) {
+    return print(license_text());
+  }
   Invocation inv;
   inv.options = std::move(parsed->options);
   return inv;
@@ -422,10 +598,7 @@ Personality personality_from_argv0(const char* argv0) {
   if (argv0 == nullptr) {
     return Personality::kPidone;
   }
-  std::string_view name = argv0;
-  if (const auto slash = name.rfind('/'); slash != std::string_view::npos) {
-    name.remove_prefix(slash + 1);
-  }
+  const std::string name = basename_of(argv0);
   if (name == "tini" || name == "tini-static" || name == "docker-init") {
     return Personality::kTini;
   }
@@ -438,15 +611,15 @@ Personality personality_from_argv0(const char* argv0) {
   return Personality::kPidone;
 }
 
-Invocation parse_invocation(Personality personality, std::span<const char* const> args,
-                            const EnvLookup& env) {
+Invocation parse_invocation(Personality personality, const char* argv0,
+                            std::span<const char* const> args, const EnvLookup& env) {
   switch (personality) {
     case Personality::kTini:
-      return parse_tini(args, env);
+      return parse_tini(argv0 != nullptr ? argv0 : kTini.name, args, env);
     case Personality::kDumbInit:
-      return parse_dumb_init(args, env);
+      return parse_dumb_init(argv0 != nullptr ? argv0 : kDumbInit.name, args, env);
     case Personality::kCatatonit:
-      return parse_catatonit(args, env);
+      return parse_catatonit(argv0 != nullptr ? argv0 : kCatatonit.name, args, env);
     case Personality::kPidone:
       break;
   }

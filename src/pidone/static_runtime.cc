@@ -41,6 +41,13 @@ namespace std {
 [[noreturn]] void __throw_out_of_range_fmt(const char* what, ...) {
   die(what);
 }
+// std::stol and the like (pidone-inspect on musl, where libstdc++'s are not linked).
+[[noreturn]] void __throw_invalid_argument(const char* what) {
+  die(what);
+}
+[[noreturn]] void __throw_out_of_range(const char* what) {
+  die(what);
+}
 // NOLINTEND(readability-identifier-naming,bugprone-reserved-identifier)
 }  // namespace std
 

@@ -280,7 +280,12 @@ void Supervisor::let_go() {
   if (::chdir("/") != 0) {
     voice_->problem("chdir(\"/\")", sys::SysError{errno, "chdir"});
   }
-  log_.open_private();
+  if (const int err = log_.open_private(); err != 0) {
+    voice_->fallback(
+        "log: no description of its own for stdout or stderr (lines are written only "
+        "when the pipe has room)",
+        sys::SysError{err, "open /proc/self/fd"});
+  }
   std::vector<int> keep = {signals_.fd(), child_fd_.fd(), log_.private_fd(1), log_.private_fd(2)};
   if (services_ != nullptr) {
     services_->own_fds(keep);

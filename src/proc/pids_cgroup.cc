@@ -3,7 +3,6 @@
 #include <sys/stat.h>
 
 #include <charconv>
-#include <sstream>
 
 #include "proc/text_file.h"
 
@@ -58,17 +57,19 @@ std::expected<std::int64_t, std::string> parse_pids_events(std::string_view text
 }
 
 std::string pids_cgroup_of(pid_t pid, const std::string& proc_root) {
-  std::istringstream lines(read_text_file(proc_root + "/" + std::to_string(pid) + "/cgroup"));
+  const std::string text = read_text_file(proc_root + "/" + std::to_string(pid) + "/cgroup");
   std::string v2;
-  for (std::string line; std::getline(lines, line);) {
+  for (std::string_view rest = text; !rest.empty();) {
+    const std::string_view line = rest.substr(0, rest.find('\n'));
+    rest.remove_prefix(std::min(rest.size(), line.size() + 1));
     const auto v1 = line.find(":pids:");
     if (v1 != std::string::npos) {
-      const std::string path = "/sys/fs/cgroup/pids" + line.substr(v1 + 6);
+      const std::string path = "/sys/fs/cgroup/pids" + std::string(line.substr(v1 + 6));
       // A container sees its own subtree mounted at the hierarchy's root.
       return exists(path + "/pids.current") ? path : "/sys/fs/cgroup/pids";
     }
     if (line.starts_with("0::")) {
-      v2 = "/sys/fs/cgroup" + line.substr(3);
+      v2 = "/sys/fs/cgroup" + std::string(line.substr(3));
       if (!exists(v2 + "/pids.current")) {
         v2 = exists("/sys/fs/cgroup/pids.current") ? "/sys/fs/cgroup" : "";
       }

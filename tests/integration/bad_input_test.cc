@@ -40,6 +40,13 @@ std::vector<Case> cases() {
       {"pidone", {"true"}, {"PIDONE_GRACE=" + kNonUtf8}, 2},
       {"pidone", {"true"}, {"PIDONE_REMAP_EXIT=1:2,,3"}, 2},
       {"pidone", {"true"}, {"PIDONE_VERBOSE=lots"}, 2},
+      {"pidone", {"true"}, {"PIDONE_QUIET=2"}, 2},
+      {"pidone", {"true"}, {"PIDONE_REWRITE=TERM:QUIT,"}, 2},
+      {"pidone", {"true"}, {"PIDONE_RESET_SIGNALS=" + kNonUtf8}, 2},
+      {"pidone", {"--rewrite", "KILL:TERM", "true"}, {}, 2},
+      {"pidone", {"--rewrite", "CHLD:0", "true"}, {}, 2},
+      {"pidone", {"--grace", "1s\n" + kNonUtf8, "true"}, {}, 2},
+      {"pidone", {"--reset-signals=1", "true"}, {}, 2},
       // pidone: a command that cannot run exits 127 or 126.
       {"pidone", {kNonUtf8}, {}, 127},
       {"pidone", {"/dev/null"}, {}, 126},
@@ -50,6 +57,10 @@ std::vector<Case> cases() {
       {"tini", {"-p", "SIGNOPE", "true"}, {}, 1},
       {"tini", {"-p"}, {}, 1},
       {"docker-init", {"-x", "true"}, {}, 1},
+      {"tini", {"-p", "KILL", "true"}, {}, 1},
+      {"tini", {"-s", "sh", "-c", "true"}, {}, 1},  // GNU getopt takes -c as tini's option
+      {"tini", {"--", "true"}, {"PIDONE_GRACE=bogus"}, 1},
+      {"tini-static", {"--", "true"}, {"PIDONE_REMAP_EXIT=1:2,,"}, 1},
       // dumb-init: 1 for usage, 2 for a command that cannot run.
       {"dumb-init", {}, {}, 1},
       {"dumb-init", {"--rewrite", "15", "true"}, {}, 1},
@@ -57,11 +68,16 @@ std::vector<Case> cases() {
       {"dumb-init", {"--rewrite"}, {}, 1},
       {"dumb-init", {"--" + kNonUtf8, "true"}, {}, 1},
       {"dumb-init", {kNonUtf8}, {}, 2},
+      {"dumb-init", {"-r", "1:32", "true"}, {}, 1},
+      {"dumb-init", {"--ver", "true"}, {}, 1},
+      {"dumb-init", {"true"}, {"PIDONE_STOP_TIMEOUT=" + kNonUtf8}, 1},
       // catatonit: 1.
       {"catatonit", {}, {}, 1},
       {"catatonit", {"-Q", "true"}, {}, 1},
       {"catatonit", {"--long", "true"}, {}, 1},
       {"catatonit", {kNonUtf8}, {}, 1},
+      {"catatonit", {"true"}, {"CATATONIT_LOG=1"}, 1},
+      {"catatonit", {"true"}, {"PIDONE_PDEATHSIG=NOPE"}, 1},
       // pidone-inspect: 2.
       {"pidone-inspect", {"--pid"}, {}, 2},
       {"pidone-inspect", {"--pid", kNonUtf8}, {}, 2},

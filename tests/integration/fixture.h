@@ -11,7 +11,10 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdlib>
+#include <filesystem>
 #include <fstream>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -24,8 +27,11 @@ namespace pidone::testing {
 
 using namespace pidone::nsrun;
 
+// PIDONE_TEST_BINARY runs the same tests against another build of pidone (an older commit,
+// to see which tests a change made pass); testkid and the rest stay this build's.
 inline std::string pidone_path() {
-  return PIDONE_TEST_PIDONE;
+  const char* other = std::getenv("PIDONE_TEST_BINARY");
+  return other != nullptr && *other != '\0' ? std::string(other) : std::string(PIDONE_TEST_PIDONE);
 }
 inline std::string testkid_path() {
   return PIDONE_TEST_TESTKID;
@@ -144,6 +150,50 @@ inline std::string signal_param_name(const ::testing::TestParamInfo<int>& info) 
   std::string name = sys::signal_name(info.param);
   std::replace(name.begin(), name.end(), '+', '_');
   return name;
+}
+
+// `text` as one word for sh -c: single-quoted, each ' as '\''.
+inline std::string sh_quote(const std::string& text) {
+  std::string quoted = "'";
+  for (const char c : text) {
+    quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  }
+  return quoted + "'";
+}
+
+// A private directory under /tmp, removed with what is in it (FIFOs, scripts) at the end.
+class TempDir {
+ public:
+  TempDir() {
+    std::string pattern = "/tmp/pidone-test-XXXXXX";
+    if (::mkdtemp(pattern.data()) != nullptr) {
+      path_ = pattern;
+    }
+  }
+  ~TempDir() {
+    if (!path_.empty()) {
+      std::error_code ignored;
+      std::filesystem::remove_all(path_, ignored);
+    }
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  [[nodiscard]] const std::string& path() const { return path_; }
+  [[nodiscard]] std::string operator/(const std::string& name) const { return path_ + "/" + name; }
+
+ private:
+  std::string path_;
+};
+
+// A field of /proc/PID/status as a number: the signal sets (SigBlk, ShdPnd, ...) are hex.
+inline std::optional<unsigned long long> status_hex(pid_t pid, const std::string& field) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  for (std::string line; std::getline(status, line);) {
+    if (line.starts_with(field + ":")) {
+      return std::stoull(line.substr(field.size() + 1), nullptr, 16);
+    }
+  }
+  return std::nullopt;
 }
 
 // "ready 12" -> 12

@@ -129,5 +129,56 @@ TEST(Forwarding, QueuedRealTimeSignalsKeepOrderAndValue) {
   EXPECT_EQ(init.wait_exit(), 0);
 }
 
+// A queued signal rewritten to another keeps its value: the child sees TO, SI_QUEUE and the
+// value the sender gave.
+TEST(Forwarding, QueuedValueSurvivesARewrite) {
+  PIDONE_LAUNCH_OR_SKIP(init,
+                        pidone_running({"--rewrite", "USR1:USR2", "--rewrite", "RTMIN+1:RTMIN+4"},
+                                       testkid({"signals"})));
+  ASSERT_TRUE(init.out().wait_for("ready"));
+  sigval value{};
+  value.sival_int = 4242;
+  ASSERT_EQ(::sigqueue(init.pid(), SIGUSR1, value), 0);
+  auto line = init.out().next_line(Clock::now() + 10s);
+  ASSERT_TRUE(line) << init.out().seen();
+  EXPECT_EQ(*line, "signal " + std::to_string(SIGUSR2) + " code " + std::to_string(SI_QUEUE) +
+                       " value 4242 from 1");
+  value.sival_int = 77;
+  ASSERT_EQ(::sigqueue(init.pid(), SIGRTMIN + 1, value), 0);
+  line = init.out().next_line(Clock::now() + 10s);
+  ASSERT_TRUE(line) << init.out().seen();
+  EXPECT_EQ(*line, "signal " + std::to_string(SIGRTMIN + 4) + " code " + std::to_string(SI_QUEUE) +
+                       " value 77 from 1");
+  init.send(SIGTERM);
+  EXPECT_EQ(init.wait_exit(), 0);
+}
+
+// With --signal-target group each member of the child's group gets the queued value.
+TEST(Forwarding, QueuedValueReachesEachMemberOfTheGroup) {
+  PIDONE_LAUNCH_OR_SKIP(
+      init, pidone_running({"--signal-target", "group"}, testkid({"tree", "2", "report"})));
+  ASSERT_TRUE(init.out().wait_for("ready")) << init.out().seen();
+  const int sig = SIGRTMIN + 2;
+  sigval value{};
+  value.sival_int = 99;
+  ASSERT_EQ(::sigqueue(init.pid(), sig, value), 0);
+  const std::string tail = std::to_string(sig) + " code " + std::to_string(SI_QUEUE) + " value 99";
+  int children = 0;
+  bool parent = false;
+  const auto deadline = Clock::now() + 10s;
+  while (children < 2 || !parent) {
+    auto line = init.out().next_line(deadline);
+    if (!line) {
+      break;
+    }
+    children += line->starts_with("child-signal " + tail + " ") ? 1 : 0;
+    parent = parent || line->starts_with("signal " + tail + " ");
+  }
+  EXPECT_EQ(children, 2) << init.out().seen();
+  EXPECT_TRUE(parent) << init.out().seen();
+  init.send(SIGTERM);
+  EXPECT_EQ(init.wait_exit(), 0);
+}
+
 }  // namespace
 }  // namespace pidone::testing

@@ -159,7 +159,10 @@ TEST(Inspect, OnlyReads) {
   for (const char* flag : {"O_WRONLY", "O_RDWR", "O_CREAT", "O_TRUNC", "O_APPEND"}) {
     EXPECT_EQ(trace.find(flag), std::string::npos) << flag << "\n" << trace;
   }
-  EXPECT_NE(trace.find("openat("), std::string::npos) << "the trace saw nothing: " << trace;
+  // glibc opens with openat; musl (what ships) with open where the architecture has it.
+  EXPECT_TRUE(trace.find("openat(") != std::string::npos ||
+              trace.find("open(") != std::string::npos)
+      << "the trace saw nothing: " << trace;
 }
 
 TEST(Inspect, UsageErrorsAndNothingToInspect) {

@@ -17,10 +17,21 @@
 //                                    PID" and waits until someone kills it.
 //   testkid orphan-rounds R N        R rounds of `orphans N`, printing "round K" after each;
 //                                    then waits as `signals` does.
+//   testkid tree N report [CODE]     as `tree N term`, but each child prints "child-signal N
+//                                    code C value V pid P" per signal (the queued value too)
+//   testkid hold                     block every signal, print "ready <pid>", wait for SIGUSR2
+//                                    alone (sigwaitinfo): a witness whose pending set
+//                                    (/proc/PID/status ShdPnd) shows what was sent to it
+//   testkid fault                    block every signal, then write to a page it may not write:
+//                                    the kernel still kills it with SIGSEGV
+//   testkid rename NAME              set its name (comm) to NAME, ignore SIGTERM, print "ready
+//                                    <pid>", wait until killed
 // With TESTKID_TAG=NAME in the environment every line starts with "NAME: " (several testkids
 // as services of one pidone, writing to one pipe).
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -155,8 +166,10 @@ int tree(int count, const std::string& mode, const char* exit_code) {
         ::pause();
       }
     }
-    // MODE term: report every signal as "child-got SIG PID"; exit 0 on SIGTERM.
+    // MODE term: report every signal as "child-got SIG PID"; MODE report: as "child-signal N
+    // code C value V pid P". Exit 0 on SIGTERM.
     const int ready_fd = ready[1];
+    const bool values = mode == "report";
     ::_exit(catch_signals(
         SIGTERM,
         [ready_fd] {
@@ -164,7 +177,13 @@ int tree(int count, const std::string& mode, const char* exit_code) {
           (void)!::write(ready_fd, "x", 1);
           ::close(ready_fd);
         },
-        [](const signalfd_siginfo& info) {
+        [values](const signalfd_siginfo& info) {
+          if (values) {
+            say("child-signal " + std::to_string(info.ssi_signo) + " code " +
+                std::to_string(info.ssi_code) + " value " + std::to_string(info.ssi_int) + " pid " +
+                std::to_string(::getpid()));
+            return;
+          }
           say("child-got " + std::to_string(info.ssi_signo) + " " + std::to_string(::getpid()));
         }));
   }
@@ -222,6 +241,45 @@ int orphans(int count, bool hold_parent) {
   return report_signals(SIGTERM);
 }
 
+// A witness: everything blocked, so what is sent to it stays pending where /proc shows it;
+// only SIGUSR2 is taken (and ends it).
+int hold() {
+  (void)pidone::sys::set_signal_mask(catchable());
+  say("ready " + std::to_string(::getpid()));
+  sigset_t release;
+  sigemptyset(&release);
+  sigaddset(&release, SIGUSR2);
+  for (;;) {
+    if (::sigwaitinfo(&release, nullptr) == SIGUSR2) {
+      return 0;
+    }
+  }
+}
+
+// A real fault with every signal blocked: the kernel unblocks SIGSEGV and delivers it with its
+// default action. A PROT_NONE page rather than a null pointer: no sanitizer steps in first.
+int fault() {
+  (void)pidone::sys::set_signal_mask(catchable());
+  void* page = ::mmap(nullptr, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (page == MAP_FAILED) {
+    return 98;
+  }
+  say("faulting " + std::to_string(::getpid()));
+  *static_cast<volatile int*>(page) = 1;
+  return 92;  // not reached
+}
+
+int rename_and_wait(const char* name) {
+  if (::prctl(PR_SET_NAME, name, 0, 0, 0) != 0) {
+    return 98;
+  }
+  ::signal(SIGTERM, SIG_IGN);
+  say("ready " + std::to_string(::getpid()));
+  for (;;) {
+    ::pause();
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -274,6 +332,15 @@ int main(int argc, char** argv) {
       say("round " + std::to_string(round));
     }
     return report_signals(SIGTERM);
+  }
+  if (mode == "hold") {
+    return hold();
+  }
+  if (mode == "fault") {
+    return fault();
+  }
+  if (mode == "rename" && argc > 2) {
+    return rename_and_wait(argv[2]);
   }
   if (mode == "orphans" && argc > 2) {
     return orphans(parse_int(argv[2]), argc > 3 && std::string(argv[3]) == "hold");

@@ -15,6 +15,17 @@ TEST(SignalNames, AcceptsEveryForm) {
   EXPECT_EQ(parse_signal("SIGRTMIN+3"), SIGRTMIN + 3);
   EXPECT_EQ(parse_signal("RTMAX-1"), SIGRTMAX - 1);
   EXPECT_EQ(parse_signal("64"), 64);
+  EXPECT_EQ(parse_signal("Term"), SIGTERM);
+  EXPECT_EQ(parse_signal("sigrtmax-2"), SIGRTMAX - 2);
+}
+
+TEST(SignalNames, NumbersAsEveryNumber) {
+  EXPECT_EQ(parse_signal("015"), SIGTERM);
+  EXPECT_EQ(parse_signal("0000000009"), SIGKILL);
+  EXPECT_EQ(parse_signal("RTMIN+002"), SIGRTMIN + 2);
+  for (const char* bad : {"+15", " 15", "0x0f", "99999999999999999999", "RTMIN+-1"}) {
+    EXPECT_FALSE(parse_signal(bad)) << bad;
+  }
 }
 
 TEST(SignalNames, RejectsOutOfRangeAndUnknown) {
