@@ -17,6 +17,8 @@
 #include <string_view>
 
 #include "fixture.h"
+#include "inspect_fixture.h"
+#include "json_check.h"
 #include "proc/status_parser.h"
 #include "proc/text_file.h"
 
@@ -82,6 +84,13 @@ std::string start_line(const std::string& tag) {
 // A run that is testkid reporting its signals, its lines tagged; it exits on `exit_sig`.
 std::string testkid_run(const std::string& tag, const std::string& exit_sig = "TERM") {
   return "TESTKID_TAG=" + tag + " exec " + testkid_path() + " signals " + exit_sig + "\n";
+}
+
+// The same, ready through its notification-fd `fd` once it catches signals (the service needs
+// notification_fd(fd) too).
+std::string notifying_testkid_run(const std::string& tag, int fd,
+                                  const std::string& exit_sig = "TERM") {
+  return "TESTKID_NOTIFY_FD=" + std::to_string(fd) + " " + testkid_run(tag, exit_sig);
 }
 
 // ---- pidone over the tree --------------------------------------------------------------------
@@ -354,6 +363,75 @@ TEST_P(ServicesModes, WithACommandOtherSignalsGoToTheCommandOnly) {
   EXPECT_NE(seen.find("svc: signal 15 "), std::string::npos) << seen;
 }
 
+// Without a command a stop signal ends it with 0: every service gets its down-signal (SIGTERM)
+// and then SIGCONT, its finish runs, and one still there when --grace has passed is SIGKILLed
+// (its finish says 256 9). While they stop, the status files say so.
+TEST_P(ServicesModes, WithoutACommandAStopSignalStopsEveryServiceThenKillsAfterTheGrace) {
+  ServiceTree tree;
+  tree.run("polite", testkid_run("polite"));
+  tree.finish("polite", "echo \"polite: finish $1 $2\"\n");
+  tree.run("stubborn", testkid_run("stubborn", "USR1"));  // reports TERM and CONT, stays
+  tree.finish("stubborn", "echo \"stubborn: finish $1 $2\"\n");
+  PIDONE_LAUNCH_OR_SKIP(init, pidone_services(tree, {"--grace", "700ms"}, {}, pid_namespace()));
+  ASSERT_TRUE(saw_all(init.out(), {"polite: ready", "stubborn: ready"})) << init.out().seen();
+  const auto stopped_at = Clock::now();
+  init.send(SIGTERM);
+  ASSERT_TRUE(saw_all(init.out(), {"stubborn: signal 15 ", "stubborn: signal 18 "}))
+      << init.out().seen();
+  EXPECT_TRUE(status_becomes(init, pid_namespace(), "polite", "state", "stopped"));
+  EXPECT_EQ(read_status(init, pid_namespace(), "polite")["pid"], "0");
+  EXPECT_EQ(read_status(init, pid_namespace(), "stubborn")["state"], "up");  // until the grace
+  EXPECT_EQ(init.wait_exit(30s), 0);
+  const auto took = Clock::now() - stopped_at;
+  init.out().read_rest();
+  const std::string seen = init.out().seen();
+  EXPECT_NE(seen.find("polite: signal 15 "), std::string::npos) << seen;
+  EXPECT_NE(seen.find("polite: finish 0 0\n"), std::string::npos) << seen;
+  EXPECT_LT(seen.find("stubborn: signal 15 "), seen.find("stubborn: signal 18 ")) << seen;
+  EXPECT_EQ(count_of(seen, "stubborn: signal 15 "), 1) << seen;  // once: no second SIGTERM
+  EXPECT_NE(seen.find("stubborn: finish 256 9\n"), std::string::npos) << seen;
+  EXPECT_GE(took, 700ms);
+  EXPECT_LT(took, 700ms + 5s);
+  if (!pid_namespace()) {
+    EXPECT_NE(::access(("/run/pidone/" + std::to_string(init.pid())).c_str(), F_OK), 0)
+        << "the status files were left";
+  }
+}
+
+// With a command, its exit ends the container: the services are stopped then (their down-signal,
+// their finish), and pidone exits with the command's status.
+TEST_P(ServicesModes, TheCommandsExitStopsTheServicesAndIsPidonesStatus) {
+  ServiceTree tree;
+  tree.file("svc", "notification-fd", "3\n");
+  tree.run("svc", notifying_testkid_run("svc", 3));
+  tree.finish("svc", "echo \"svc: finish $1 $2\"\n");
+  // The command starts once svc is ready, says so, and exits 7.
+  PIDONE_LAUNCH_OR_SKIP(
+      init, pidone_services(tree, {"-v"}, {"/bin/sh", "-c", "echo command: running; exit 7"},
+                            pid_namespace()));
+  EXPECT_EQ(init.wait_exit(), 7);
+  init.out().read_rest();
+  const std::string seen = init.out().seen();
+  const auto ready = seen.find("svc: ready ");
+  const auto command = seen.find("command: running");
+  const auto term = seen.find("svc: signal 15 ");
+  const auto finish = seen.find("svc: finish 0 0\n");
+  ASSERT_NE(ready, std::string::npos) << seen;
+  ASSERT_NE(command, std::string::npos) << seen;
+  ASSERT_NE(term, std::string::npos) << seen;
+  ASSERT_NE(finish, std::string::npos) << seen;
+  EXPECT_LT(ready, command) << seen;
+  EXPECT_LT(command, term) << seen;
+  EXPECT_LT(term, finish) << seen;
+  // pidone's own account (-v): the command's exit came before the service's.
+  const std::string err = init.err().read_rest();
+  const auto command_exit = err.find("exited with 7");
+  const auto service_exit = err.find("service svc (pid ");
+  ASSERT_NE(command_exit, std::string::npos) << err;
+  ASSERT_NE(service_exit, std::string::npos) << err;
+  EXPECT_LT(command_exit, service_exit) << err;
+}
+
 INSTANTIATE_TEST_SUITE_P(AsPid1AndSubreaper, ServicesModes, ::testing::Values(true, false),
                          mode_name);
 
@@ -366,6 +444,11 @@ TEST(Services, ReadyTimeoutStopsEverythingAndExitsOneWithOneLine) {
   tree.file("never", "notification-fd", "3\n");
   tree.run("never", testkid_run("never"));
   tree.run("other", testkid_run("other"));
+  // Stopped by their down-signal (SIGTERM): testkid exits 0 on it, or its shell, if it had not
+  // exec'd yet, dies of it. A SIGKILL (256 9), or no finish at all, would be no stop.
+  for (const std::string name : {"never", "other"}) {
+    tree.finish(name, "echo \"" + name + ": finish $1 $2\"\nexit 125\n");
+  }
   PIDONE_LAUNCH_OR_SKIP(init,
                         pidone_services(tree, {"--ready-timeout", "300ms"}, testkid({"signals"})));
   const auto started = Clock::now();
@@ -375,8 +458,11 @@ TEST(Services, ReadyTimeoutStopsEverythingAndExitsOneWithOneLine) {
   const std::string err = init.err().read_rest();
   EXPECT_EQ(err, "pidone: service never not ready within 300ms: stopping\n");
   const std::string seen = init.out().seen();
-  EXPECT_NE(seen.find("never: signal 15 "), std::string::npos) << seen;
-  EXPECT_NE(seen.find("other: signal 15 "), std::string::npos) << seen;
+  for (const std::string name : {"never", "other"}) {
+    EXPECT_TRUE(seen.find(name + ": finish 0 0\n") != std::string::npos ||
+                seen.find(name + ": finish 256 15\n") != std::string::npos)
+        << seen;
+  }
   EXPECT_EQ(count_of(seen, "\nready "), 0) << seen;  // the command's line (untagged)
   EXPECT_FALSE(seen.starts_with("ready ")) << seen;
 }
@@ -580,7 +666,11 @@ TEST(Services, ARunSeesItsDirectoryDevNullTheEnvironmentAndOnlyItsDescriptors) {
 // stays ignored, a blocked signal stays blocked; none of pidone's own blocking leaks.
 TEST(Services, ARunInheritsTheCallersSignalStateAsTheCommandDoes) {
   ServiceTree tree;
-  tree.run("inherit", "TESTKID_TAG=inherit exec " + testkid_path() + " state\n");
+  // Ready once it reported: the command, which pidone then starts, exits at once, and the
+  // stop must not find the run still in its shell.
+  tree.file("inherit", "notification-fd", "3\n");
+  tree.run("inherit",
+           "TESTKID_TAG=inherit TESTKID_NOTIFY_FD=3 exec " + testkid_path() + " state\n");
   tree.finish("inherit", "exit 125\n");
   LaunchSpec spec =
       pidone_services(tree, {}, {"/usr/bin/env", "TESTKID_TAG=cmd", testkid_path(), "state"});
@@ -614,6 +704,198 @@ TEST(Services, NosetsidKeepsRunInPidonesSession) {
   PIDONE_LAUNCH_OR_SKIP(init, pidone_services(tree, {}, {}));
   ASSERT_TRUE(init.out().wait_for("joined: state ")) << init.out().seen();
   EXPECT_NE(init.out().seen().find(" pgid=1 sid=1 "), std::string::npos) << init.out().seen();
+  init.send(SIGTERM);
+  EXPECT_EQ(init.wait_exit(), 0);
+}
+
+// Each stop signal (TERM, INT, QUIT, HUP) ends a pidone without a command with 0; the services
+// get their own down-signal (SIGTERM here), not the signal pidone received.
+class ServicesOnlyStop : public ::testing::TestWithParam<int> {};
+
+TEST_P(ServicesOnlyStop, EndsItWithZeroAndEachServiceGetsItsDownSignal) {
+  const int sig = GetParam();
+  ServiceTree tree;
+  tree.run("svc", testkid_run("svc"));
+  tree.finish("svc", "echo \"svc: finish $1 $2\"\n");
+  PIDONE_LAUNCH_OR_SKIP(init, pidone_services(tree, {}, {}));
+  ASSERT_TRUE(init.out().wait_for("svc: ready ")) << init.out().seen();
+  init.send(sig);
+  EXPECT_EQ(init.wait_exit(), 0);
+  init.out().read_rest();
+  const std::string seen = init.out().seen();
+  EXPECT_NE(seen.find("svc: signal 15 "), std::string::npos) << seen;
+  EXPECT_EQ(count_of(seen, "svc: signal "), 1) << seen;  // SIGTERM, and not `sig` as well
+  EXPECT_NE(seen.find("svc: finish 0 0\n"), std::string::npos) << seen;
+}
+
+INSTANTIATE_TEST_SUITE_P(StopSignals, ServicesOnlyStop,
+                         ::testing::Values(SIGTERM, SIGINT, SIGQUIT, SIGHUP), signal_param_name);
+
+// Orphans a run leaves die as children of PID 1, and a crash loop's runs exit one after the
+// other: pidone reaps them all, so no zombie stays in the namespace.
+TEST(Services, OrphansOfAServiceAndExitedRunsLeaveNoZombie) {
+  ServiceTree tree;
+  tree.run("orphaner", "TESTKID_TAG=orphaner exec " + testkid_path() + " orphans 50\n");
+  tree.run("crash", start_line("crash") + "exit 1\n");
+  PIDONE_LAUNCH_OR_SKIP(init, pidone_services(tree, {}, {}));
+  ASSERT_TRUE(init.out().wait_for("orphaner: released 50")) << init.out().seen();
+  ASSERT_EQ(next_starts(init.out(), "crash", 2, 10s).size(), 2U) << init.out().seen();
+  std::vector<proc::ProcStat> table;
+  EXPECT_TRUE(eventually(
+      [&] {
+        table = processes_in(init);
+        return count_state(table, 'Z') == 0;
+      },
+      10s))
+      << count_state(table, 'Z') << " zombies";
+  init.send(SIGTERM);
+  EXPECT_EQ(init.wait_exit(), 0);
+}
+
+// What a run leaves behind (a grandchild, in the run's session) is not a service: it gets the
+// drain's SIGTERM only once every service has stopped and finished, then pidone exits.
+TEST(Services, WhatARunLeftBehindIsDrainedAfterTheServicesStopped) {
+  ServiceTree tree;
+  tree.run("parent",
+           "TESTKID_TAG=leftover " + testkid_path() + " signals &\n" + testkid_run("parent"));
+  tree.finish("parent", "echo \"parent: finish $1 $2\"\n");
+  PIDONE_LAUNCH_OR_SKIP(init, pidone_services(tree, {}, {}));
+  ASSERT_TRUE(saw_all(init.out(), {"leftover: ready", "parent: ready"})) << init.out().seen();
+  init.send(SIGTERM);
+  EXPECT_EQ(init.wait_exit(), 0);
+  init.out().read_rest();
+  const std::string seen = init.out().seen();
+  const auto parent_term = seen.find("parent: signal 15 ");
+  const auto parent_finish = seen.find("parent: finish 0 0\n");
+  const auto leftover_term = seen.find("leftover: signal 15 ");
+  ASSERT_NE(parent_term, std::string::npos) << seen;
+  ASSERT_NE(parent_finish, std::string::npos) << seen;
+  ASSERT_NE(leftover_term, std::string::npos) << "the drain never reached it\n" << seen;
+  EXPECT_LT(parent_term, parent_finish) << seen;
+  EXPECT_LT(parent_finish, leftover_term) << seen;
+}
+
+// The status files, whole: one per service, "pid=P state=S ready=R starts=N", P the run's PID
+// as the namespace sees it (0 when none runs), nothing else in the folder.
+TEST(Services, StatusFilesSayWhatEachServiceIs) {
+  ServiceTree tree;
+  tree.file("ready", "notification-fd", "3\n");
+  tree.run("ready", notifying_testkid_run("ready", 3));
+  tree.run("plain", testkid_run("plain"));
+  tree.run("off", "exec sleep 1000\n");
+  tree.file("off", "down", "");
+  tree.run("gaveup", "exit 1\n");
+  tree.finish("gaveup", "exit 125\n");
+  tree.run("again", "exit 1\n");  // no finish: restarting, a second after each start
+  PIDONE_LAUNCH_OR_SKIP(init, pidone_services(tree, {}, {}));
+  const auto ready_line = init.out().wait_for("ready: ready ");
+  ASSERT_TRUE(ready_line) << init.out().seen();
+  ASSERT_TRUE(saw_all(init.out(), {"plain: ready "})) << init.out().seen();
+  const std::string seen = init.out().seen();
+  const auto plain_at = seen.find("plain: ready ");
+  const pid_t ready_pid = pid_from_line(*ready_line);
+  const pid_t plain_pid =
+      pid_from_line(seen.substr(plain_at, seen.find('\n', plain_at) - plain_at));
+  const auto text_of = [&](const std::string& name) {
+    return proc::read_text_file(status_path(init, true, name));
+  };
+  const std::map<std::string, std::string> expected = {
+      {"ready", "pid=" + std::to_string(ready_pid) + " state=up ready=1 starts=1\n"},
+      {"plain", "pid=" + std::to_string(plain_pid) + " state=up ready=0 starts=1\n"},
+      {"off", "pid=0 state=down ready=0 starts=0\n"},
+      {"gaveup", "pid=0 state=failed ready=0 starts=1\n"},
+  };
+  for (const auto& [name, text] : expected) {
+    EXPECT_TRUE(eventually([&] { return text_of(name) == text; }, 10s))
+        << name << ": '" << text_of(name) << "', not '" << text << "'";
+  }
+  EXPECT_TRUE(eventually(
+      [&] { return text_of("again").starts_with("pid=0 state=restarting ready=0 starts="); }, 10s))
+      << text_of("again");
+  std::vector<std::string> names;
+  for (const auto& entry : std::filesystem::directory_iterator(
+           std::filesystem::path(status_path(init, true, "x")).parent_path())) {
+    names.push_back(entry.path().filename().string());
+  }
+  std::sort(names.begin(), names.end());
+  EXPECT_EQ(names, (std::vector<std::string>{"again", "gaveup", "off", "plain", "ready"}));
+  init.send(SIGTERM);
+  EXPECT_EQ(init.wait_exit(), 0);
+}
+
+// pidone-inspect names the services of the pidone it inspects, from outside (--pid) and from
+// inside the container: name, pid, state, readiness and restarts, and warns of a failed one.
+TEST(InspectServices, PidoneInspectListsEachServiceWithItsPidStateReadinessAndRestarts) {
+  ServiceTree tree;
+  tree.file("web", "notification-fd", "3\n");
+  tree.run("web", notifying_testkid_run("web", 3));
+  tree.run("side", start_line("side") + "exec sleep 1000\n");
+  tree.run("off", "exec sleep 1000\n");
+  tree.file("off", "down", "");
+  tree.run("gaveup", "exit 1\n");
+  tree.finish("gaveup", "exit 125\n");
+  PIDONE_LAUNCH_OR_SKIP(init, pidone_services(tree, {}, {}));
+  const auto web_line = init.out().wait_for("web: ready ");
+  ASSERT_TRUE(web_line) << init.out().seen();
+  const pid_t web = pid_from_line(*web_line);
+  // side is killed once and restarted: one restart.
+  const auto first = next_starts(init.out(), "side", 1, 10s);
+  ASSERT_EQ(first.size(), 1U) << init.out().seen();
+  ASSERT_EQ(::kill(host_pid(init, first[0].pid), SIGKILL), 0);
+  const auto second = next_starts(init.out(), "side", 1, 10s);
+  ASSERT_EQ(second.size(), 1U) << init.out().seen();
+  ASSERT_TRUE(status_becomes(init, true, "side", "pid", std::to_string(second[0].pid)));
+  ASSERT_TRUE(status_becomes(init, true, "gaveup", "state", "failed"));
+  ASSERT_TRUE(status_becomes(init, true, "web", "ready", "1"));
+
+  // The table: NAME PID STATE READY RESTARTS, one row per service, sorted by name.
+  const std::vector<std::string> rows = {
+      "gaveup - failed no 0",
+      "off - down no 0",
+      "side " + std::to_string(second[0].pid) + " up no 1",
+      "web " + std::to_string(web) + " up yes 0",
+  };
+  const auto table_of = [](const std::string& text) {
+    std::vector<std::string> found;
+    const auto at = text.find("services (pidone --services): ");
+    if (at == std::string::npos) {
+      return found;
+    }
+    std::istringstream lines(text.substr(at));
+    std::string line;
+    std::getline(lines, line);  // the title
+    std::getline(lines, line);  // the header
+    while (std::getline(lines, line) && line.starts_with("  ")) {
+      std::istringstream words(line);
+      std::string row;
+      for (std::string word; words >> word;) {
+        row += (row.empty() ? "" : " ") + word;
+      }
+      found.push_back(row);
+    }
+    return found;
+  };
+  const Inspection outside = inspect({"--pid", std::to_string(init.pid())});
+  EXPECT_NE(outside.out.find("services (pidone --services): 4\n"), std::string::npos)
+      << outside.out << outside.err;
+  EXPECT_EQ(table_of(outside.out), rows) << outside.out;
+  EXPECT_NE(outside.out.find("service gaveup failed for good"), std::string::npos) << outside.out;
+  const Inspection inside = inspect_inside(init.pid(), {});
+  EXPECT_EQ(table_of(inside.out), rows) << inside.out << inside.err;
+
+  const Inspection json = inspect_pid(init.pid());
+  EXPECT_EQ(JsonCheck::error_in(json.out), "") << json.out;
+  for (const std::string& entry :
+       {std::string(
+            R"({"name": "gaveup", "pid": null, "state": "failed", "ready": false, "restarts": 0})"),
+        std::string(
+            R"({"name": "off", "pid": null, "state": "down", "ready": false, "restarts": 0})"),
+        R"({"name": "side", "pid": )" + std::to_string(second[0].pid) +
+            R"(, "state": "up", "ready": false, "restarts": 1})",
+        R"({"name": "web", "pid": )" + std::to_string(web) +
+            R"(, "state": "up", "ready": true, "restarts": 0})"}) {
+    EXPECT_NE(json.out.find(entry), std::string::npos) << entry << "\n" << json.out;
+  }
   init.send(SIGTERM);
   EXPECT_EQ(init.wait_exit(), 0);
 }
