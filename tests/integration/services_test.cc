@@ -639,6 +639,54 @@ TEST(Services, ARunThatCannotBeExecutedIsLoggedAndPacedLikeACrash) {
   EXPECT_EQ(init.wait_exit(), 0);
 }
 
+// A relative DIR: pidone leaves its starting directory for / once it runs, and a service
+// started again after that still starts, in its own directory.
+TEST(Services, ARelativeDirectoryStillStartsTheServicesAfterPidoneLeftIt) {
+  ServiceTree tree;
+  tree.run("crash", "echo \"crash: start $$ $(cut -d' ' -f22 /proc/$$/stat) $(pwd -P)\"\nexit 1\n");
+  const std::filesystem::path root(tree.root());
+  LaunchSpec spec;
+  spec.pid_namespace = true;
+  spec.private_run = true;
+  spec.argv = {"/bin/sh", "-c",
+               "cd " + sh_quote(root.parent_path().string()) + " && exec " +
+                   sh_quote(pidone_path()) + " --services " + sh_quote(root.filename().string())};
+  PIDONE_LAUNCH_OR_SKIP(init, spec);
+  const auto starts = next_starts(init.out(), "crash", 3, 20s);
+  ASSERT_EQ(starts.size(), 3U) << init.out().seen() << init.err().seen();
+  EXPECT_EQ(count_of(init.out().seen(), " " + tree.dir("crash") + "\n"), 3) << init.out().seen();
+  EXPECT_EQ(init.err().seen(), "");
+  init.send(SIGTERM);
+  EXPECT_EQ(init.wait_exit(), 0);
+}
+
+// A service whose directory is gone when it is due to start again (renamed while it ran):
+// pidone says why in one line and paces it as a crash (127), and lives on.
+TEST(Services, AServiceWhoseDirectoryIsGoneIsLoggedAndPacedLikeACrash) {
+  ServiceTree tree;
+  tree.run("moving", start_line("moving") + "exec sleep 1000\n");
+  tree.run("other", testkid_run("other"));
+  PIDONE_LAUNCH_OR_SKIP(init, pidone_services(tree, {}, {}));
+  const auto first = next_starts(init.out(), "moving", 1, 10s);
+  ASSERT_EQ(first.size(), 1U) << init.out().seen();
+  ASSERT_EQ(::rename(tree.dir("moving").c_str(), (tree.root() + "/.moved").c_str()), 0);
+  ASSERT_EQ(::kill(host_pid(init, first[0].pid), SIGKILL), 0);
+  const std::string line = "pidone: service moving: cannot start: chdir: No such file or directory";
+  ASSERT_TRUE(init.err().wait_for(line)) << init.err().seen();
+  ASSERT_TRUE(init.err().wait_for(line, 5s)) << init.err().seen();  // again, a second later
+  // The line comes first, then the status file: one start and two failed ones.
+  EXPECT_TRUE(eventually(
+      [&] {
+        auto status = read_status(init, true, "moving");
+        return status["state"] == "restarting" && to_int(status["starts"]) >= 3;
+      },
+      10s))
+      << proc::read_text_file(status_path(init, true, "moving"));
+  EXPECT_EQ(read_status(init, true, "other")["state"], "up");
+  init.send(SIGTERM);
+  EXPECT_EQ(init.wait_exit(), 0);
+}
+
 // What a run sees: its directory as cwd, stdin from /dev/null, pidone's stdout, pidone's
 // environment (the command's), a session and group of its own, and no descriptor but 0, 1, 2
 // and its notification-fd.
