@@ -484,6 +484,54 @@ TEST(Services, ReadyTimeoutStopsEverythingAndExitsOneWithOneLine) {
   EXPECT_FALSE(seen.starts_with("ready ")) << seen;
 }
 
+// A stop signal while the command still waits for the services: the command never starts,
+// the services are stopped, and pidone exits as a command killed by that signal would (143).
+TEST(Services, AStopSignalBeforeTheCommandStartedStopsEverythingWith128PlusIt) {
+  ServiceTree tree;
+  tree.file("never", "notification-fd", "3\n");
+  tree.run("never", testkid_run("never"));
+  tree.finish("never", "echo \"never: finish $1 $2\"\n");
+  PIDONE_LAUNCH_OR_SKIP(init, pidone_services(tree, {"--ready-timeout", "60s"},
+                                              {"/bin/sh", "-c", "echo command: started"}));
+  ASSERT_TRUE(init.out().wait_for("never: ready ")) << init.out().seen();
+  const auto stopped_at = Clock::now();
+  init.send(SIGTERM);
+  EXPECT_EQ(init.wait_exit(), 143);
+  EXPECT_LT(Clock::now() - stopped_at, 10s);  // not the ready-timeout's 60 s
+  init.out().read_rest();
+  const std::string seen = init.out().seen();
+  EXPECT_NE(seen.find("never: signal 15 "), std::string::npos) << seen;
+  EXPECT_NE(seen.find("never: finish 0 0\n"), std::string::npos) << seen;
+  EXPECT_EQ(seen.find("command: started"), std::string::npos) << seen;
+}
+
+// A `down` service with a notification-fd never starts, so it holds nothing: the command
+// starts without it. A run that exits before it is ready holds the command until a later
+// start says ready.
+TEST(Services, OnlyStartedServicesHoldTheCommandAndReadinessMaySayItAfterARestart) {
+  ServiceTree tree;
+  tree.file("off", "notification-fd", "3\n");
+  tree.file("off", "down", "");
+  tree.run("off", "exec sleep 1000\n");
+  tree.file("late", "notification-fd", "3\n");
+  tree.run("late", start_line("late") +
+                       "if [ ! -e once ]; then : > once; exit 1; fi\n"
+                       "echo >&3\nexec sleep 1000\n");
+  PIDONE_LAUNCH_OR_SKIP(
+      init, pidone_services(tree, {}, {"/bin/sh", "-c", "echo command: started; exec sleep 1000"}));
+  const auto starts = next_starts(init.out(), "late", 2, 10s);
+  ASSERT_EQ(starts.size(), 2U) << init.out().seen();
+  ASSERT_TRUE(init.out().wait_for("command: started")) << init.out().seen();
+  EXPECT_EQ(count_of(init.out().seen(), "late: start "), 2) << init.out().seen();
+  EXPECT_LT(init.out().seen().find("late: start " + std::to_string(starts[1].pid)),
+            init.out().seen().find("command: started"))
+      << init.out().seen();
+  EXPECT_EQ(read_status(init, true, "late")["ready"], "1");
+  EXPECT_EQ(read_status(init, true, "off")["state"], "down");
+  init.send(SIGTERM);
+  EXPECT_EQ(init.wait_exit(), 143);  // sh's sleep, killed by the forwarded SIGTERM
+}
+
 // s6's rule: `run` starts no sooner than 1 s after its previous start, so a crash loop costs a
 // start a second (and pidone, between them, sleeps: its CPU time stays small).
 TEST(Services, ACrashLoopCostsOneStartASecond) {
