@@ -482,9 +482,9 @@ TEST(Services, ReadyTimeoutStopsEverythingAndExitsOneWithOneLine) {
   for (const std::string name : {"never", "other"}) {
     tree.finish(name, "echo \"" + name + ": finish $1 $2\"\nexit 125\n");
   }
+  const auto started = Clock::now();  // before pidone starts its clock
   PIDONE_LAUNCH_OR_SKIP(init,
                         pidone_services(tree, {"--ready-timeout", "300ms"}, testkid({"signals"})));
-  const auto started = Clock::now();
   EXPECT_EQ(init.wait_exit(), 1);
   EXPECT_GE(Clock::now() - started, 300ms);
   init.out().read_rest();
@@ -764,8 +764,8 @@ TEST(Services, ARunSeesItsDirectoryDevNullTheEnvironmentAndOnlyItsDescriptors) {
            "env | grep -v -e '^PWD=' -e '^OLDPWD=' -e '^SHLVL=' -e '^_=' | sort > " +
                tree.root() +
                "/env.run\n"
-               "echo >&5\n"
-               "TESTKID_TAG=look exec " +
+               // Ready once testkid reported (the command's exit then stops the service).
+               "TESTKID_TAG=look TESTKID_NOTIFY_FD=5 exec " +
                testkid_path() + " state\n");
   tree.finish("look", "exit 125\n");
   LaunchSpec spec = pidone_services(tree, {},
