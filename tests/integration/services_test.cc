@@ -703,6 +703,25 @@ TEST(Services, ARunThatCannotBeExecutedIsLoggedAndPacedLikeACrash) {
   EXPECT_EQ(init.wait_exit(), 0);
 }
 
+// A run that can no longer be executed (its mode lost x while it ran): EACCES is an exit
+// with 126, finish says so, and pidone says why.
+TEST(Services, ARunThatBecameNotExecutableCountsAsAnExitWith126) {
+  ServiceTree tree;
+  tree.run("perm", start_line("perm") + "exec sleep 1000\n");
+  tree.finish("perm", "echo \"perm: finish $1 $2\"\n");
+  PIDONE_LAUNCH_OR_SKIP(init, pidone_services(tree, {}, {}));
+  const auto first = next_starts(init.out(), "perm", 1, 10s);
+  ASSERT_EQ(first.size(), 1U) << init.out().seen();
+  ASSERT_EQ(::chmod((tree.dir("perm") + "/run").c_str(), 0644), 0);
+  ASSERT_EQ(::kill(host_pid(init, first[0].pid), SIGKILL), 0);
+  EXPECT_TRUE(init.out().wait_for("perm: finish 256 9")) << init.out().seen();
+  EXPECT_TRUE(init.out().wait_for("perm: finish 126 0")) << init.out().seen();
+  EXPECT_TRUE(init.err().wait_for("pidone: service perm: cannot start: execvp: Permission denied"))
+      << init.err().seen();
+  init.send(SIGTERM);
+  EXPECT_EQ(init.wait_exit(), 0);
+}
+
 // A relative DIR: pidone leaves its starting directory for / once it runs, and a service
 // started again after that still starts, in its own directory.
 TEST(Services, ARelativeDirectoryStillStartsTheServicesAfterPidoneLeftIt) {
