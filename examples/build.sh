@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
-# Builds the example images from the repository: PREFIXpidone-example:v1 (examples/Dockerfile)
-# and the seed's PREFIXsig-proc:v1, PREFIXzombie-proc:v1, PREFIXfwd_sig:v1
+# Builds the example images from the repository: PREFIXpidone-example:v1 (examples/Dockerfile),
+# PREFIXpidone-services:v1 (examples/services/Containerfile: nginx and a second service) and
+# the seed's PREFIXsig-proc:v1, PREFIXzombie-proc:v1, PREFIXfwd_sig:v1
 # (examples/seed/Containerfile). PREFIX defaults to `registry/`, the seed's own.
 #
 # Usage: examples/build.sh [--cli podman|docker] [--prefix PREFIX] [--offline] [--no-cache]
-#                          [--debootstrap] [--only example|seed]
+#                          [--debootstrap] [--only example|services|seed]
 #   --no-cache build from scratch and keep no intermediate images (the tests use it)
 #   --offline  no registry needed: the build stage is a minimal image that runs the host's
 #              toolchain (/usr and /etc mounted read-only; podman only). The host needs g++,
-#              cmake, busybox-static, golang-go and bash (scripts/install-deps.sh demo).
+#              cmake, busybox-static, golang-go, bash and nginx (scripts/install-deps.sh demo).
 #   --debootstrap  no container registry, but a Debian mirror: the build stage's base is a
 #              Debian 12 made with debootstrap (minbase) and imported, and the Containerfiles
 #              run as published (apt-get installs the toolchain).
@@ -70,10 +71,13 @@ build() {  # build FILE TARGET TAG
   "${run[@]}" build -q "${cache_args[@]}" "${build_args[@]}" "${target[@]}" -f "$1" -t "$3" . >/dev/null
 }
 
-if [ "$only" != seed ]; then
+if [ -z "$only" ] || [ "$only" = example ]; then
   build examples/Dockerfile "" "${prefix}pidone-example:v1"
 fi
-if [ "$only" != example ]; then
+if [ -z "$only" ] || [ "$only" = services ]; then
+  build examples/services/Containerfile "" "${prefix}pidone-services:v1"
+fi
+if [ -z "$only" ] || [ "$only" = seed ]; then
   build examples/seed/Containerfile sig-proc "${prefix}sig-proc:v1"
   build examples/seed/Containerfile zombie-proc "${prefix}zombie-proc:v1"
   build examples/seed/Containerfile fwd-sig "${prefix}fwd_sig:v1"

@@ -19,13 +19,15 @@ want=()
 for group in "${@:-build}"; do
   case "$group" in
     build) want+=(g++ cmake make "$musl") ;;
-    # tini, dumb-init and catatonit are the compat tests' anchors; golang-go builds the lab's
-    # go-init; runc, busybox-static and podman are the lab's other runtimes and build the
-    # example images; man-db and groff-base render the man pages in the packaging tests.
+    # tini, dumb-init and catatonit are the compat tests' anchors, s6 (s6-svscan) the services'
+    # one; golang-go builds the lab's go-init; runc, busybox-static and podman are the lab's
+    # other runtimes and build the example images, nginx goes into examples/services' image;
+    # man-db and groff-base render the man pages in the packaging tests.
     test) want+=(g++ cmake make libgtest-dev libgmock-dev util-linux procps tini dumb-init
-                 catatonit golang-go runc busybox-static podman valgrind strace man-db
+                 catatonit s6 golang-go runc busybox-static podman nginx valgrind strace man-db
                  groff-base dpkg-dev) ;;
-    demo) want+=(g++ cmake make golang-go runc busybox-static podman tini dumb-init catatonit) ;;
+    demo) want+=(g++ cmake make golang-go runc busybox-static podman nginx tini dumb-init
+                 catatonit) ;;
     # The aarch64 cross compiler, arm64's musl-dev (Debian multiarch: dpkg learns the arm64
     # architecture first, below) and qemu-user-static build and check the arm64 binaries;
     # lintian checks every package.

@@ -38,6 +38,10 @@ namespace {
         ::mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr) != 0) {
       ::_exit(121);
     }
+    if (spec.private_run &&
+        ::mount("tmpfs", "/run", "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755") != 0) {
+      ::_exit(121);
+    }
   }
   // As runc does for a container's init: a new session, so the init leads its group.
   if (spec.pid_namespace || pty_slave >= 0) {

@@ -27,6 +27,8 @@ struct LaunchSpec {
   sys::SignalSet ignored;     // ... and these set to SIG_IGN
   std::string cgroup_procs;   // if set: a cgroup.procs file to join before exec
   bool merge_stderr = false;  // stderr into the stdout pipe (err() then reads nothing)
+  bool private_run = false;   // with pid_namespace: a tmpfs of its own on /run, so files an
+                              // init keeps under /run/NAME/<its pid> do not meet another's
 };
 
 class Launched {

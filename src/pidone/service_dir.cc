@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <cstring>
 
@@ -143,10 +144,21 @@ std::expected<std::vector<ServiceSpec>, std::string> load_services(const std::st
   }
   (void)::closedir(listing);
   std::sort(names.begin(), names.end());
+  // A service's path stays valid once pidone has left the directory it started in (it goes
+  // to /): a relative DIR is taken from there now.
+  std::string base = dir;
+  if (!dir.starts_with('/')) {
+    std::array<char, 4096> cwd{};
+    if (::getcwd(cwd.data(), cwd.size()) == nullptr) {
+      return std::unexpected("services directory '" + text::printable(dir) +
+                             "': cannot tell the current directory: " + std::strerror(errno));
+    }
+    base = std::string(cwd.data()) + "/" + dir;
+  }
   std::vector<ServiceSpec> specs;
   specs.reserve(names.size());
   for (const auto& name : names) {
-    auto spec = load_one(dir, name);
+    auto spec = load_one(base, name);
     if (!spec) {
       return std::unexpected(spec.error());
     }

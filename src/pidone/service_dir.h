@@ -24,7 +24,7 @@ namespace pidone {
 
 struct ServiceSpec {
   std::string name;  // the sub-directory's name
-  std::string dir;   // its path: `run` and `finish` are started there
+  std::string dir;   // its absolute path: `run` and `finish` are started there
   bool has_finish = false;
   bool down = false;
   bool setsid = true;

@@ -272,7 +272,10 @@ void Services::start_run(Entry& entry, sys::Millis now) {
 
 void Services::start_finish(Entry& entry, int code, int signal, sys::Millis now) {
   sys::SpawnRequest request;
-  request.argv = {entry.spec.dir + "/finish", std::to_string(code), std::to_string(signal)};
+  // As s6-supervise: the service's name comes third (s6 2.11 passes it; finish scripts shared
+  // with s6 may read it).
+  request.argv = {entry.spec.dir + "/finish", std::to_string(code), std::to_string(signal),
+                  entry.spec.name};
   request.cwd = entry.spec.dir.c_str();
   request.stdin_null = true;
   request.close_other_fds = true;

@@ -299,8 +299,10 @@ std::expected<Spawned, SpawnError> spawn_child(const SpawnRequest& request) {
   // The child failed before or at exec and has exited; reap it so it leaves no zombie.
   int status = 0;
   (void)retry_on_eintr([&] { return ::waitpid(pid, &status, 0); });
-  static constexpr std::array<const char*, 6> kOperations = {"clone",     "setsid",       "setpgid",
-                                                             "tcsetpgrp", "rt_sigaction", "execvp"};
+  // One name per SpawnStep, in its order: a step without one was read past the end.
+  static constexpr std::array<const char*, 8> kOperations = {
+      "clone", "setsid", "setpgid", "tcsetpgrp", "rt_sigaction", "execvp", "chdir", "dup2"};
+  static_assert(kOperations.size() == static_cast<std::size_t>(SpawnStep::kFds) + 1);
   const auto step = static_cast<SpawnStep>(context.failed_step);
   return std::unexpected(SpawnError{
       step, SysError{context.failed_errno, kOperations[static_cast<std::size_t>(step)]}});

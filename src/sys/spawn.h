@@ -39,6 +39,7 @@ struct Spawned {
 };
 
 // Which step failed. kExec: the program could not be run; `error.code` is execve's errno.
+// The last is kFds (spawn.cc names each step).
 enum class SpawnStep { kClone, kSetsid, kSetpgid, kTcsetpgrp, kSignals, kExec, kChdir, kFds };
 
 struct SpawnError {

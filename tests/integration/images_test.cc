@@ -52,6 +52,15 @@ std::optional<std::string> image_unavailable(const std::string& image) {
     GTEST_SKIP() << *reason;                    \
   }
 
+// How many times `needle` occurs in `text`.
+int count_of_lines(const std::string& text, const std::string& needle) {
+  int n = 0;
+  for (auto at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) {
+    ++n;
+  }
+  return n;
+}
+
 // Reads until every one of `needles` has been seen in some line, or the deadline.
 bool saw_all(LineReader& reader, std::initializer_list<std::string_view> needles,
              Clock::duration timeout = 30s) {
@@ -248,6 +257,86 @@ TEST(ExampleImage, RunInteractiveCtrlCEndsItThroughTheTerminal) {
       << run.out().seen();
   EXPECT_EQ(run.wait_exit(60s), 130) << run.out().seen();  // 128+SIGINT
   (void)run_tool(podman({"rm", "-f", "-t", "0", name}), false, {}, 60s);
+}
+
+// ---- examples/services: nginx and its access log, two services under one pidone -----------
+
+// The services' rows in pidone-inspect's table ("access-log 6 up yes 0"), spaces collapsed.
+std::vector<std::string> service_rows(const std::string& text) {
+  std::vector<std::string> rows;
+  const auto at = text.find("services (pidone --services): ");
+  if (at == std::string::npos) {
+    return rows;
+  }
+  std::istringstream lines(text.substr(at));
+  std::string line;
+  std::getline(lines, line);  // the title
+  std::getline(lines, line);  // the header
+  while (std::getline(lines, line) && line.starts_with("  ")) {
+    std::istringstream words(line);
+    std::string row;
+    for (std::string word; words >> word;) {
+      row += (row.empty() ? "" : " ") + word;
+    }
+    rows.push_back(row);
+  }
+  return rows;
+}
+
+// The image of examples/services/Containerfile, run as published (no command): nginx serves,
+// the access-log service ships each request to the container log, pidone-inspect lists both,
+// nginx stopped from inside is started again (its finish says how it ended), and `podman stop`
+// ends the container at once with 0, both services stopped.
+TEST(ExampleImage, ServicesNginxAndItsAccessLogServeRestartAndStopWithZero) {
+  SKIP_WITHOUT_IMAGE("pidone-services:v1");
+  Container c("pidone-services:v1");
+  ASSERT_TRUE(c.started());
+  // nginx has no readiness to wait for: ask until it answers.
+  ToolRun page;
+  ASSERT_TRUE(eventually(
+      [&] {
+        page = c.exec({"wget", "-qO-", "http://127.0.0.1/"});
+        return page.code == 0;
+      },
+      30s))
+      << page.out << page.err << c.logs().seen();
+  EXPECT_NE(page.out.find("supervised by pidone"), std::string::npos) << page.out;
+  EXPECT_TRUE(c.logs().wait_for("\"GET / HTTP/1.1\" 200", 30s)) << c.logs().seen();
+
+  const ToolRun inspected = c.exec({"/pidone-inspect"});
+  const auto rows = service_rows(inspected.out);
+  ASSERT_EQ(rows.size(), 2U) << inspected.out << inspected.err;
+  EXPECT_TRUE(rows[0].starts_with("access-log ") && rows[0].ends_with(" up yes 0")) << rows[0];
+  EXPECT_TRUE(rows[1].starts_with("nginx ") && rows[1].ends_with(" up no 0")) << rows[1];
+
+  // nginx's master, stopped from inside: its finish runs, and pidone starts it again.
+  const ToolRun status = c.exec({"cat", "/run/pidone/1/services/nginx"});
+  ASSERT_TRUE(status.out.starts_with("pid=")) << status.out << status.err;
+  const std::string master = status.out.substr(4, status.out.find(' ') - 4);
+  exec_kill(c, master);
+  EXPECT_TRUE(c.logs().wait_for("nginx: nginx exited (0 0)", 30s)) << c.logs().seen();
+  ToolRun again;
+  EXPECT_TRUE(eventually(
+      [&] {
+        again = c.exec({"cat", "/run/pidone/1/services/nginx"});
+        return again.out.find(" state=up ready=0 starts=2") != std::string::npos;
+      },
+      30s))
+      << again.out;
+  EXPECT_TRUE(eventually(
+      [&] {
+        return c.exec({"wget", "-qO-", "http://127.0.0.1/"}).code == 0;
+      },
+      30s));
+
+  // A 120 s stop timeout and a 60 s deadline: a stop that needed podman's SIGKILL fails here.
+  const auto stop_started = Clock::now();
+  const ToolRun stop = run_tool(podman({"stop", "-t", "120", c.name()}), false, {}, 60s);
+  EXPECT_EQ(stop.code, 0) << stop.err;
+  EXPECT_LT(Clock::now() - stop_started, 30s);
+  EXPECT_EQ(c.exit_code(30s), 0);  // no command: a clean stop is 0
+  c.logs().read_rest(10s);
+  EXPECT_EQ(count_of_lines(c.logs().seen(), "nginx: nginx exited (0 0)"), 2) << c.logs().seen();
 }
 
 // ---- examples/seed/Containerfile: the seed's images with pidone as the entrypoint -----------

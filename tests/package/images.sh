@@ -21,7 +21,7 @@ cleanup)
   for pod in pidone-example pidone-shared; do
     "${podman[@]}" pod rm -f "$pod" >/dev/null 2>&1 || true
   done
-  for image in pidone-example sig-proc zombie-proc fwd_sig; do
+  for image in pidone-example pidone-services sig-proc zombie-proc fwd_sig; do
     "${podman[@]}" rmi -f "${prefix}$image:v1" >/dev/null 2>&1 || true
   done
   "${podman[@]}" rmi -f localhost/pidone-host-builder:latest >/dev/null 2>&1 || true

@@ -26,6 +26,10 @@
 //                                    the kernel still kills it with SIGSEGV
 //   testkid rename NAME              set its name (comm) to NAME, ignore SIGTERM, print "ready
 //                                    <pid>", wait until killed
+// With TESTKID_TAG=NAME in the environment every line starts with "NAME: " (several testkids
+// as services of one pidone, writing to one pipe). With TESTKID_NOTIFY_FD=N, its "ready" or
+// "state" line is followed by a newline on descriptor N, which is then closed: the readiness
+// of an s6 notification-fd, said once testkid is really there.
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/mman.h>
@@ -49,8 +53,16 @@ using pidone::sys::SignalFd;
 using pidone::sys::SignalSet;
 
 void say(const std::string& line) {
-  const std::string text = line + "\n";
+  const char* tag = std::getenv("TESTKID_TAG");
+  const std::string text = (tag != nullptr ? std::string(tag) + ": " : std::string()) + line + "\n";
   (void)!::write(STDOUT_FILENO, text.data(), text.size());
+  const char* notify = std::getenv("TESTKID_NOTIFY_FD");
+  if (notify != nullptr && (line.starts_with("ready ") || line.starts_with("state "))) {
+    const int fd = static_cast<int>(std::strtol(notify, nullptr, 10));
+    (void)!::write(fd, "\n", 1);
+    (void)::close(fd);
+    ::unsetenv("TESTKID_NOTIFY_FD");
+  }
 }
 
 SignalSet catchable() {
