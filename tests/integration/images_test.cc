@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "fixture.h"
+#include "transcripts.h"
 
 namespace pidone::testing {
 namespace {
@@ -51,31 +52,6 @@ std::optional<std::string> image_unavailable(const std::string& image) {
   if (auto reason = image_unavailable(image)) { \
     GTEST_SKIP() << *reason;                    \
   }
-
-// How many times `needle` occurs in `text`.
-int count_of_lines(const std::string& text, const std::string& needle) {
-  int n = 0;
-  for (auto at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) {
-    ++n;
-  }
-  return n;
-}
-
-// Reads until every one of `needles` has been seen in some line, or the deadline.
-bool saw_all(LineReader& reader, std::initializer_list<std::string_view> needles,
-             Clock::duration timeout = 30s) {
-  const auto deadline = Clock::now() + timeout;
-  for (;;) {
-    const std::string seen = reader.seen();
-    if (std::all_of(needles.begin(), needles.end(),
-                    [&](std::string_view n) { return seen.find(n) != std::string::npos; })) {
-      return true;
-    }
-    if (!reader.next_line(deadline)) {
-      return false;
-    }
-  }
-}
 
 std::string next_name() {
   static std::atomic<int> count{0};
@@ -261,28 +237,6 @@ TEST(ExampleImage, RunInteractiveCtrlCEndsItThroughTheTerminal) {
 
 // ---- examples/services: nginx and its access log, two services under one pidone -----------
 
-// The services' rows in pidone-inspect's table ("access-log 6 up yes 0"), spaces collapsed.
-std::vector<std::string> service_rows(const std::string& text) {
-  std::vector<std::string> rows;
-  const auto at = text.find("services (pidone --services): ");
-  if (at == std::string::npos) {
-    return rows;
-  }
-  std::istringstream lines(text.substr(at));
-  std::string line;
-  std::getline(lines, line);  // the title
-  std::getline(lines, line);  // the header
-  while (std::getline(lines, line) && line.starts_with("  ")) {
-    std::istringstream words(line);
-    std::string row;
-    for (std::string word; words >> word;) {
-      row += (row.empty() ? "" : " ") + word;
-    }
-    rows.push_back(row);
-  }
-  return rows;
-}
-
 // The image of examples/services/Containerfile, run as published (no command): nginx serves,
 // the access-log service ships each request to the container log, pidone-inspect lists both,
 // nginx stopped from inside is started again (its finish says how it ended), and `podman stop`
@@ -336,7 +290,7 @@ TEST(ExampleImage, ServicesNginxAndItsAccessLogServeRestartAndStopWithZero) {
   EXPECT_LT(Clock::now() - stop_started, 30s);
   EXPECT_EQ(c.exit_code(30s), 0);  // no command: a clean stop is 0
   c.logs().read_rest(10s);
-  EXPECT_EQ(count_of_lines(c.logs().seen(), "nginx: nginx exited (0 0)"), 2) << c.logs().seen();
+  EXPECT_EQ(count_of(c.logs().seen(), "nginx: nginx exited (0 0)"), 2) << c.logs().seen();
 }
 
 // ---- examples/seed/Containerfile: the seed's images with pidone as the entrypoint -----------

@@ -22,6 +22,7 @@
 #include "json_check.h"
 #include "proc/status_parser.h"
 #include "proc/text_file.h"
+#include "transcripts.h"
 
 namespace pidone::testing {
 namespace {
@@ -193,32 +194,6 @@ constexpr std::uint64_t kMinRestartTicks = 90;
 
 long clock_ticks() {
   return ::sysconf(_SC_CLK_TCK);
-}
-
-int count_of(const std::string& text, const std::string& needle) {
-  int n = 0;
-  for (std::size_t at = text.find(needle); at != std::string::npos;
-       at = text.find(needle, at + needle.size())) {
-    ++n;
-  }
-  return n;
-}
-
-// Reads until every one of `needles` has been seen in some line (before or now), or the
-// deadline.
-bool saw_all(LineReader& reader, std::initializer_list<std::string_view> needles,
-             Clock::duration timeout = 10s) {
-  const auto deadline = Clock::now() + timeout;
-  for (;;) {
-    const std::string seen = reader.seen();
-    if (std::all_of(needles.begin(), needles.end(),
-                    [&](std::string_view n) { return seen.find(n) != std::string::npos; })) {
-      return true;
-    }
-    if (!reader.next_line(deadline)) {
-      return false;
-    }
-  }
 }
 
 // Reads lines until `done(seen)` or the deadline; whether it got there. `seen` is what the
@@ -1009,33 +984,13 @@ TEST(InspectServices, PidoneInspectListsEachServiceWithItsPidStateReadinessAndRe
       "side " + std::to_string(second.pid) + " up no 1",
       "web " + std::to_string(web) + " up yes 0",
   };
-  const auto table_of = [](const std::string& text) {
-    std::vector<std::string> found;
-    const auto at = text.find("services (pidone --services): ");
-    if (at == std::string::npos) {
-      return found;
-    }
-    std::istringstream lines(text.substr(at));
-    std::string line;
-    std::getline(lines, line);  // the title
-    std::getline(lines, line);  // the header
-    while (std::getline(lines, line) && line.starts_with("  ")) {
-      std::istringstream words(line);
-      std::string row;
-      for (std::string word; words >> word;) {
-        row += (row.empty() ? "" : " ") + word;
-      }
-      found.push_back(row);
-    }
-    return found;
-  };
   const Inspection outside = inspect({"--pid", std::to_string(init.pid())});
   EXPECT_NE(outside.out.find("services (pidone --services): 4\n"), std::string::npos)
       << outside.out << outside.err;
-  EXPECT_EQ(table_of(outside.out), rows) << outside.out;
+  EXPECT_EQ(service_rows(outside.out), rows) << outside.out;
   EXPECT_NE(outside.out.find("service gaveup failed for good"), std::string::npos) << outside.out;
   const Inspection inside = inspect_inside(init.pid(), {});
-  EXPECT_EQ(table_of(inside.out), rows) << inside.out << inside.err;
+  EXPECT_EQ(service_rows(inside.out), rows) << inside.out << inside.err;
 
   const Inspection json = inspect_pid(init.pid());
   EXPECT_EQ(JsonCheck::error_in(json.out), "") << json.out;
