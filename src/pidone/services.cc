@@ -230,9 +230,11 @@ void Services::settle(sys::Millis now) {
   }
 }
 
-void Services::start_run(Entry& entry, sys::Millis now) {
+// What run and finish both get: the service's directory, /dev/null, stdout and stderr only, the
+// caller's signal state, and a session of their own unless nosetsid.
+sys::SpawnRequest Services::request_for(const Entry& entry, std::vector<std::string> argv) const {
   sys::SpawnRequest request;
-  request.argv = {entry.spec.dir + "/run"};
+  request.argv = std::move(argv);
   request.cwd = entry.spec.dir.c_str();
   request.stdin_null = true;
   request.close_other_fds = true;
@@ -240,6 +242,11 @@ void Services::start_run(Entry& entry, sys::Millis now) {
   request.new_process_group = false;
   request.mask = child_signals_.blocked;
   request.ignored = child_signals_.ignored;
+  return request;
+}
+
+void Services::start_run(Entry& entry, sys::Millis now) {
+  sys::SpawnRequest request = request_for(entry, {entry.spec.dir + "/run"});
   std::array<int, 2> pipe_fds{-1, -1};
   if (entry.spec.notification_fd >= 0) {
     if (::pipe2(pipe_fds.data(), O_CLOEXEC | O_NONBLOCK) == 0) {
@@ -271,18 +278,11 @@ void Services::start_run(Entry& entry, sys::Millis now) {
 }
 
 void Services::start_finish(Entry& entry, int code, int signal, sys::Millis now) {
-  sys::SpawnRequest request;
   // As s6-supervise: the service's name comes third (s6 2.11 passes it; finish scripts shared
   // with s6 may read it).
-  request.argv = {entry.spec.dir + "/finish", std::to_string(code), std::to_string(signal),
-                  entry.spec.name};
-  request.cwd = entry.spec.dir.c_str();
-  request.stdin_null = true;
-  request.close_other_fds = true;
-  request.new_session = entry.spec.setsid;
-  request.new_process_group = false;
-  request.mask = child_signals_.blocked;
-  request.ignored = child_signals_.ignored;
+  const sys::SpawnRequest request = request_for(
+      entry,
+      {entry.spec.dir + "/finish", std::to_string(code), std::to_string(signal), entry.spec.name});
   auto spawned = sys::spawn_child(request);
   if (!spawned) {
     voice_.service_cannot_run(entry.spec.name, spawned.error().error);

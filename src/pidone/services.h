@@ -16,6 +16,7 @@
 #include "pidone/service_dir.h"
 #include "pidone/voice.h"
 #include "sys/signal_set.h"
+#include "sys/spawn.h"
 #include "sys/unique_fd.h"
 #include "sys/wait_status.h"
 
@@ -71,6 +72,8 @@ class Services {
     std::string published;  // the status file's text, as last written
   };
 
+  [[nodiscard]] sys::SpawnRequest request_for(const Entry& entry,
+                                              std::vector<std::string> argv) const;
   void start_run(Entry& entry, sys::Millis now);
   void start_finish(Entry& entry, int code, int signal, sys::Millis now);
   void publish(Entry& entry) const;
