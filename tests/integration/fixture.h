@@ -205,6 +205,45 @@ inline std::optional<unsigned long long> status_hex(pid_t pid, const std::string
   return std::nullopt;
 }
 
+// Whether host process `pid` has ended (a zombie, or gone): reaping it is the caller's business.
+inline bool has_exited(pid_t pid) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  for (std::string line; std::getline(status, line);) {
+    if (line.starts_with("State:")) {
+      return line.find('Z') != std::string::npos || line.find('X') != std::string::npos;
+    }
+  }
+  return true;
+}
+
+// For a failure message: pidone and every process below it as the host sees them, with the
+// fields that say where a signal went (state, wchan, pending, blocked, caught). A test that
+// times out says what it timed out on.
+inline std::string describe_tree(pid_t root) {
+  std::vector<pid_t> tree{root};
+  for (const auto& p : proc::descendants_of(proc::scan_processes(), root)) {
+    tree.push_back(p.pid);
+  }
+  std::string text;
+  for (const pid_t pid : tree) {
+    const std::string dir = "/proc/" + std::to_string(pid);
+    std::ifstream status(dir + "/status");
+    std::ifstream wchan_file(dir + "/wchan");
+    std::string wchan;
+    std::getline(wchan_file, wchan);
+    text += "\n  " + std::to_string(pid) + " wchan=" + wchan;
+    for (std::string line; std::getline(status, line);) {
+      for (const char* field :
+           {"Name:", "State:", "PPid:", "SigPnd:", "ShdPnd:", "SigBlk:", "SigIgn:", "SigCgt:"}) {
+        if (line.starts_with(field)) {
+          text += " " + line;
+        }
+      }
+    }
+  }
+  return text;
+}
+
 // "ready 12" -> 12
 inline pid_t pid_from_line(const std::string& line) {
   return static_cast<pid_t>(std::stol(line.substr(line.rfind(' ') + 1)));
