@@ -52,14 +52,39 @@ std::optional<long> parse_unsigned(const std::string& text, long max) {
   return value;
 }
 
+std::optional<long> parse_down_signal(const std::string& text) {
+  const auto sig = sys::parse_signal(text);
+  return sig && *sig != SIGSTOP ? std::optional<long>(*sig) : std::nullopt;
+}
+std::optional<long> parse_notification_fd(const std::string& text) {
+  const auto fd = parse_unsigned(text, 1023);
+  return fd && *fd >= 3 ? fd : std::nullopt;
+}
+std::optional<long> parse_timeout_finish(const std::string& text) {
+  return parse_unsigned(text, 24L * 3600 * 1000);
+}
+
+// The files that hold one value: each read, checked and refused the same way.
+struct Setting {
+  const char* file;
+  const char* must_hold;  // completes "FILE must hold ..., not 'TEXT'"
+  std::optional<long> (*parse)(const std::string&);
+  void (*store)(ServiceSpec&, long);
+};
+constexpr std::array kSettings{
+    Setting{"down-signal", "a signal name or number", parse_down_signal,
+            [](ServiceSpec& spec, long value) { spec.down_signal = static_cast<int>(value); }},
+    Setting{"notification-fd", "a descriptor number from 3 to 1023", parse_notification_fd,
+            [](ServiceSpec& spec, long value) { spec.notification_fd = static_cast<int>(value); }},
+    Setting{"timeout-finish", "milliseconds (0: no limit)", parse_timeout_finish,
+            [](ServiceSpec& spec, long value) { spec.timeout_finish_ms = value; }},
+};
+
 std::expected<ServiceSpec, std::string> load_one(const std::string& dir, const std::string& name) {
   ServiceSpec spec;
   spec.name = name;
   spec.dir = dir + "/" + name;
   const std::string where = "service '" + text::printable(name) + "': ";
-  auto bad = [&](const char* file, const std::string& why) {
-    return std::unexpected(where + file + " " + why);
-  };
   if (!is_executable_file(spec.dir + "/run")) {
     return std::unexpected(
         where + (exists(spec.dir + "/run") ? "run is not an executable file" : "no run file"));
@@ -70,41 +95,21 @@ std::expected<ServiceSpec, std::string> load_one(const std::string& dir, const s
   }
   spec.down = exists(spec.dir + "/down");
   spec.setsid = !exists(spec.dir + "/nosetsid");
-  if (exists(spec.dir + "/down-signal")) {
-    const auto text = read_value(spec.dir + "/down-signal");
+  for (const Setting& setting : kSettings) {
+    const std::string path = spec.dir + "/" + setting.file;
+    if (!exists(path)) {
+      continue;
+    }
+    const auto text = read_value(path);
     if (!text) {
-      return bad("down-signal", "cannot be read");
+      return std::unexpected(where + setting.file + " cannot be read");
     }
-    const auto sig = sys::parse_signal(*text);
-    if (!sig || *sig == SIGSTOP) {
-      return bad("down-signal",
-                 "must hold a signal name or number, not '" + text::printable(*text) + "'");
+    const auto value = setting.parse(*text);
+    if (!value) {
+      return std::unexpected(where + setting.file + " must hold " + setting.must_hold + ", not '" +
+                             text::printable(*text) + "'");
     }
-    spec.down_signal = *sig;
-  }
-  if (exists(spec.dir + "/notification-fd")) {
-    const auto text = read_value(spec.dir + "/notification-fd");
-    if (!text) {
-      return bad("notification-fd", "cannot be read");
-    }
-    const auto fd = parse_unsigned(*text, 1023);
-    if (!fd || *fd < 3) {
-      return bad("notification-fd", "must hold a descriptor number from 3 to 1023, not '" +
-                                        text::printable(*text) + "'");
-    }
-    spec.notification_fd = static_cast<int>(*fd);
-  }
-  if (exists(spec.dir + "/timeout-finish")) {
-    const auto text = read_value(spec.dir + "/timeout-finish");
-    if (!text) {
-      return bad("timeout-finish", "cannot be read");
-    }
-    const auto ms = parse_unsigned(*text, 24L * 3600 * 1000);
-    if (!ms) {
-      return bad("timeout-finish",
-                 "must hold milliseconds (0: no limit), not '" + text::printable(*text) + "'");
-    }
-    spec.timeout_finish_ms = *ms;
+    setting.store(spec, *value);
   }
   for (const char* other : {"log", "timeout-kill", "max-death-tally", "lock-fd"}) {
     if (exists(spec.dir + "/" + other)) {
@@ -117,18 +122,19 @@ std::expected<ServiceSpec, std::string> load_one(const std::string& dir, const s
 }  // namespace
 
 std::expected<std::vector<ServiceSpec>, std::string> load_services(const std::string& dir) {
+  auto refuse = [&dir](const std::string& why) {
+    return std::unexpected("services directory '" + text::printable(dir) + "'" + why);
+  };
   struct stat st {};
   if (::stat(dir.c_str(), &st) != 0) {
-    return std::unexpected("services directory '" + text::printable(dir) +
-                           "': " + std::strerror(errno));
+    return refuse(std::string(": ") + std::strerror(errno));
   }
   if (!S_ISDIR(st.st_mode)) {
-    return std::unexpected("services directory '" + text::printable(dir) + "' is not a directory");
+    return refuse(" is not a directory");
   }
   DIR* listing = ::opendir(dir.c_str());
   if (listing == nullptr) {
-    return std::unexpected("services directory '" + text::printable(dir) +
-                           "': " + std::strerror(errno));
+    return refuse(std::string(": ") + std::strerror(errno));
   }
   std::vector<std::string> names;
   while (const dirent* entry = ::readdir(listing)) {
@@ -150,8 +156,7 @@ std::expected<std::vector<ServiceSpec>, std::string> load_services(const std::st
   if (!dir.starts_with('/')) {
     std::array<char, 4096> cwd{};
     if (::getcwd(cwd.data(), cwd.size()) == nullptr) {
-      return std::unexpected("services directory '" + text::printable(dir) +
-                             "': cannot tell the current directory: " + std::strerror(errno));
+      return refuse(std::string(": cannot tell the current directory: ") + std::strerror(errno));
     }
     base = std::string(cwd.data()) + "/" + dir;
   }
