@@ -60,16 +60,20 @@ TEST(Forwarding, KillFromInsideTheNamespaceReachesTheChild) {
   EXPECT_EQ(init.wait_exit(), 0);
 }
 
+// The child's own group, all of it: as PID 1 and as a subreaper.
 TEST(Forwarding, GroupTargetReachesTheWholeProcessGroup) {
-  PIDONE_LAUNCH_OR_SKIP(
-      init, pidone_running({"--signal-target", "group"}, testkid({"tree", "2", "term"})));
-  ASSERT_TRUE(init.out().wait_for("ready")) << init.out().seen();
-  init.send(SIGUSR1);
-  const auto seen = read_group_reports(init.out(), "child-got 10 ", "signal 10 ", 2);
-  EXPECT_EQ(seen.children, 2) << init.out().seen();
-  EXPECT_TRUE(seen.parent) << init.out().seen();
-  init.send(SIGTERM);
-  EXPECT_EQ(init.wait_exit(), 0);
+  for (const bool pid_namespace : {true, false}) {
+    SCOPED_TRACE(pid_namespace ? "as PID 1" : "as a subreaper");
+    PIDONE_LAUNCH_OR_SKIP(init, pidone_running({"--signal-target", "group"},
+                                               testkid({"tree", "2", "term"}), pid_namespace));
+    ASSERT_TRUE(init.out().wait_for("ready")) << init.out().seen();
+    init.send(SIGUSR1);
+    const auto seen = read_group_reports(init.out(), "child-got 10 ", "signal 10 ", 2);
+    EXPECT_EQ(seen.children, 2) << init.out().seen();
+    EXPECT_TRUE(seen.parent) << init.out().seen();
+    init.send(SIGTERM);
+    EXPECT_EQ(init.wait_exit(), 0);
+  }
 }
 
 TEST(Forwarding, ChildTargetReachesTheChildOnly) {

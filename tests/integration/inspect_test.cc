@@ -177,36 +177,6 @@ TEST(Inspect, UsageErrorsAndNothingToInspect) {
   EXPECT_EQ(inspect({"--help"}).code, 0);
 }
 
-// A temporary folder, removed with what the test put in it.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = "/tmp/pidone-inspect-test.XXXXXX";
-    if (::mkdtemp(pattern.data()) != nullptr) {
-      path_ = pattern;
-    }
-  }
-  ~TempDir() {
-    for (const auto& name : made_) {
-      ::unlink((path_ + "/" + name).c_str());
-    }
-    if (!path_.empty()) {
-      ::rmdir(path_.c_str());
-    }
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  [[nodiscard]] bool ok() const { return !path_.empty(); }
-  std::string add(const std::string& name) {
-    made_.push_back(name);
-    return path_ + "/" + name;
-  }
-
- private:
-  std::string path_;
-  std::vector<std::string> made_;
-};
-
 // Every byte is printable ASCII or a newline: nothing a terminal would act on, and valid UTF-8.
 std::string first_unprintable(const std::string& text) {
   for (std::size_t i = 0; i < text.size(); ++i) {
@@ -256,8 +226,8 @@ TEST(Inspect, HostileNamesAreEscapedEverywhere) {
 // `sleep` run through a symlink called tini has tini's command name and sleep's signals.
 TEST(Inspect, ARenamedSleepIsNotTakenForTini) {
   TempDir dir;
-  ASSERT_TRUE(dir.ok());
-  const std::string tini = dir.add("tini");
+  ASSERT_FALSE(dir.path().empty());
+  const std::string tini = dir / "tini";
   ASSERT_EQ(::symlink("/bin/sleep", tini.c_str()), 0);
   LaunchSpec spec;
   spec.argv = {tini, "1000"};
@@ -346,9 +316,9 @@ TEST_P(ShellAsPid1, ReapsOrphansWhenTheVerdictSaysSo) {
     GTEST_SKIP() << c.shell << " is not installed";
   }
   TempDir dir;
-  ASSERT_TRUE(dir.ok());
+  ASSERT_FALSE(dir.path().empty());
   // A FIFO opened read-write never delivers a byte: `read` blocks on it for good.
-  const std::string fifo = dir.add("fifo");
+  const std::string fifo = dir / "fifo";
   ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
   LaunchSpec spec;
   spec.argv = {c.shell, "-c",

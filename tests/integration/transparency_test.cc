@@ -199,20 +199,6 @@ TEST_P(KillZero, FromTheChildStaysInsideItsGroup) {
 
 INSTANTIATE_TEST_SUITE_P(Transparency, KillZero, ::testing::Bool(), where);
 
-// --signal-target group as a subreaper: the child's own group, all of it (as PID 1:
-// Forwarding.GroupTargetReachesTheWholeProcessGroup).
-TEST(Transparency, GroupTargetReachesTheWholeGroupAsASubreaper) {
-  PIDONE_LAUNCH_OR_SKIP(
-      init, pidone_running({"--signal-target", "group"}, testkid({"tree", "2", "term"}), false));
-  ASSERT_TRUE(init.out().wait_for("ready")) << init.out().seen();
-  init.send(SIGUSR1);
-  const auto seen = read_group_reports(init.out(), "child-got 10 ", "signal 10 ", 2);
-  EXPECT_EQ(seen.children, 2) << init.out().seen();
-  EXPECT_TRUE(seen.parent) << init.out().seen();
-  init.send(SIGTERM);
-  EXPECT_EQ(init.wait_exit(), 0);
-}
-
 // ---- 3. No directory, no descriptors held -------------------------------------------------
 
 std::string link_target(const std::string& path) {
