@@ -51,8 +51,8 @@ std::string json_signal_list(std::uint64_t mask) {
 
 // Whether the init gets the signal in a way it can act on.
 bool receives(Delivery d) {
-  return d == Delivery::kQueued || d == Delivery::kHandled || d == Delivery::kWaited ||
-         d == Delivery::kProbablyWaited;
+  return d == Delivery::kQueued || d == Delivery::kQueuedUnseen || d == Delivery::kHandled ||
+         d == Delivery::kWaited || d == Delivery::kProbablyWaited;
 }
 
 const ThreadSignals* main_thread(const InitSignals& init) {
@@ -210,6 +210,10 @@ void add_signal_findings(Analysis& a, const Snapshot& s) {
     std::string why;
     if (term == Delivery::kIgnored) {
       why = " ignores SIGTERM";
+    } else if (term == Delivery::kUnread) {
+      why =
+          " blocks SIGTERM in every thread, and no signalfd of its own asks for it and no "
+          "thread waits for it: it stays pending unless PID 1 later waits for it or unblocks it";
     } else if (main != nullptr && has(main->blocked, SIGTERM)) {
       const ThreadSignals* open = open_thread(a.init_signals, SIGTERM);
       why = " blocks SIGTERM in its main thread, but thread " +
@@ -223,6 +227,11 @@ void add_signal_findings(Analysis& a, const Snapshot& s) {
       why = " has no SIGTERM handler";
     }
     a.findings.push_back({true, who + why + stop_fails});
+  } else if (term == Delivery::kQueuedUnseen) {
+    a.findings.push_back(
+        {false, who + " blocks SIGTERM in every thread, and no reader of it could be seen (its "
+                      "descriptors could not be read, or it was running between two waits): "
+                      "whether it reads SIGTERM is unknown"});
   } else if (term == Delivery::kProbablyWaited) {
     a.findings.push_back(
         {false, who + " waits for signals in rt_sigtimedwait, but the set it waits for cannot be "
@@ -361,14 +370,17 @@ InitSignals init_signals_of(const Snapshot& s) {
   InitSignals signals;
   signals.ignored = init->status.sig_ign;
   signals.caught = init->status.sig_cgt;
+  signals.signalfd = s.init_signalfd;
   for (std::size_t i = 0; i < s.init_threads.size(); ++i) {
     const Thread& t = s.init_threads[i];
-    signals.threads.push_back(
-        {t.tid, i == 0, t.state == 'Z' || t.state == 'X', t.sig_blk, t.wait, t.wait_set});
+    signals.threads.push_back({t.tid, i == 0, t.state == 'Z' || t.state == 'X', t.sig_blk, t.wait,
+                               t.wait_set,
+                               t.state == 'R' || t.syscall.kind == SyscallState::Kind::kRunning});
   }
   if (signals.threads.empty()) {
     // The task folder could not be listed: the process's own status is the main thread's.
-    return one_thread({init->status.sig_blk, init->status.sig_ign, init->status.sig_cgt});
+    return one_thread({init->status.sig_blk, init->status.sig_ign, init->status.sig_cgt},
+                      s.init_signalfd);
   }
   return signals;
 }
@@ -449,6 +461,9 @@ std::string render_text(const Analysis& a, const Snapshot& s, bool all) {
   out += "  ignored: " + signal_names(a.masks.ignored) + "\n";
   out += "  caught:  " + signal_names(a.masks.caught) + "\n";
   out += "  pending: " + signal_names(a.pending) + "\n";
+  out += "  signalfd: " +
+         (s.init_signalfd ? signal_names(*s.init_signalfd) : std::string("(could not be read)")) +
+         "\n";
   if (s.init_threads.size() == 1 && s.init_threads.front().wait != SigWait::kNone) {
     out += "  sigwait: " + wait_text(s.init_threads.front()) + "\n";
   } else if (s.init_threads.size() > 1) {
@@ -539,7 +554,8 @@ std::string render_json(const Analysis& a, const Snapshot& s, bool all) {
          ", \"ignored\": " + json_signal_list(a.masks.ignored) +
          ", \"caught\": " + json_signal_list(a.masks.caught) +
          ", \"pending\": " + json_signal_list(a.pending) +
-         ", \"waiting_for\": " + json_signal_list(a.waiting_for) + ",\n";
+         ", \"waiting_for\": " + json_signal_list(a.waiting_for) + ", \"signalfd\": " +
+         (s.init_signalfd ? json_signal_list(*s.init_signalfd) : std::string("null")) + ",\n";
   out += "           \"threads\": [";
   for (std::size_t i = 0; i < s.init_threads.size(); ++i) {
     const Thread& t = s.init_threads[i];

@@ -33,7 +33,8 @@ Delivery delivery_to_init(int sig, const InitSignals& init, bool from_parent_nam
   const auto main = std::find_if(init.threads.begin(), init.threads.end(),
                                  [](const ThreadSignals& t) { return t.main; });
   if (main == init.threads.end()) {
-    return delivery_to_init(sig, one_thread({0, init.ignored, init.caught}), from_parent_namespace);
+    return delivery_to_init(sig, one_thread({0, init.ignored, init.caught}, init.signalfd),
+                            from_parent_namespace);
   }
   // Step 1, on the main thread alone. A main thread waiting for it is also the thread that
   // complete_signal tries first, so it receives it whatever the other threads do.
@@ -53,11 +54,13 @@ Delivery delivery_to_init(int sig, const InitSignals& init, bool from_parent_nam
   // Step 2: queued for the process; which thread takes it?
   bool waiter = false;
   bool maybe_waiter = false;
-  bool open = false;  // a thread that does not block it and does not wait for it
+  bool open = false;     // a thread that does not block it and does not wait for it
+  bool running = false;  // a thread caught between two waits, perhaps
   for (const auto& t : init.threads) {
     if (t.exiting) {
       continue;
     }
+    running = running || t.running;
     if (waits_for(t, sig)) {
       waiter = true;
     } else if (may_wait_for(t, sig)) {
@@ -67,9 +70,18 @@ Delivery delivery_to_init(int sig, const InitSignals& init, bool from_parent_nam
     }
   }
   if (!open) {
-    return waiter         ? Delivery::kWaited
-           : maybe_waiter ? Delivery::kProbablyWaited
-                          : Delivery::kQueued;
+    if (waiter) {
+      return Delivery::kWaited;
+    }
+    if (maybe_waiter) {
+      return Delivery::kProbablyWaited;
+    }
+    if (init.signalfd && has(*init.signalfd, sig)) {
+      return Delivery::kQueued;
+    }
+    // No reader now. A running thread may be between two waits (tini, between its 1 s
+    // sigtimedwaits, blocks everything and has no signalfd): that is not "unread".
+    return !init.signalfd || running ? Delivery::kQueuedUnseen : Delivery::kUnread;
   }
   if (has(init.caught, sig)) {
     return Delivery::kHandled;
@@ -80,10 +92,11 @@ Delivery delivery_to_init(int sig, const InitSignals& init, bool from_parent_nam
   return has(init.ignored, sig) ? Delivery::kIgnored : Delivery::kDropped;
 }
 
-InitSignals one_thread(const SignalMasks& masks) {
+InitSignals one_thread(const SignalMasks& masks, std::optional<std::uint64_t> signalfd) {
   InitSignals init;
   init.ignored = masks.ignored;
   init.caught = masks.caught;
+  init.signalfd = signalfd;
   init.threads.push_back({1, true, false, masks.blocked, SigWait::kNone, 0});
   return init;
 }
@@ -98,6 +111,10 @@ const char* describe(Delivery delivery) {
       return "delivered to its handler";
     case Delivery::kQueued:
       return "queued (blocked; read by PID 1)";
+    case Delivery::kUnread:
+      return "pending, unread (blocked; no signalfd or wait takes it)";
+    case Delivery::kQueuedUnseen:
+      return "queued (blocked; whether PID 1 reads it could not be seen)";
     case Delivery::kForcedKill:
       return "kills PID 1";
     case Delivery::kForcedStop:
@@ -114,7 +131,7 @@ const char* describe(Delivery delivery) {
 
 bool reaches_init(Delivery delivery) {
   return delivery != Delivery::kDropped && delivery != Delivery::kIgnored &&
-         delivery != Delivery::kRace;
+         delivery != Delivery::kRace && delivery != Delivery::kUnread;
 }
 
 }  // namespace pidone::inspect

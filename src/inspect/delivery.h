@@ -11,7 +11,9 @@
 //    first): a thread waiting for it in rt_sigtimedwait receives it; a thread that merely does
 //    not block it runs the handler, or under SIG_DFL dequeues it and drops it (get_signal's
 //    SIGNAL_UNKILLABLE test). If every thread blocks it, it stays queued until the init reads
-//    it (a signalfd) or unblocks it.
+//    it (a signalfd) or unblocks it: whether a signalfd of the init's asks for it is read from
+//    /proc/PID/fdinfo ("sigmask:"); a blocked signal that no signalfd and no wait takes stays
+//    pending, and nothing happens.
 //
 // While a thread waits in rt_sigtimedwait the kernel takes the awaited set out of its blocked
 // mask (and keeps the mask it had in real_blocked, which /proc does not show): SigBlk then
@@ -23,6 +25,7 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 namespace pidone::inspect {
@@ -31,7 +34,10 @@ enum class Delivery {
   kDropped,
   kIgnored,
   kHandled,
-  kQueued,
+  kQueued,        // every thread blocks it; a signalfd of the init's reads it
+  kUnread,        // every thread blocks it; no signalfd asks for it and no thread waits for it
+  kQueuedUnseen,  // every thread blocks it; who reads it could not be seen (descriptors
+                  // unreadable, or no reader now but a thread was running)
   kForcedKill,
   kForcedStop,
   kWaited,          // a thread waits for it in rt_sigtimedwait and receives it
@@ -59,26 +65,33 @@ struct ThreadSignals {
   std::uint64_t blocked = 0;  // SigBlk, as /proc shows it (without a set being waited for)
   SigWait wait = SigWait::kNone;
   std::uint64_t wait_set = 0;  // with kKnownSet
+  bool running = false;        // on a CPU or runnable when read: its next wait is unknown
 };
 
 struct InitSignals {
   std::uint64_t ignored = 0;           // SigIgn: dispositions are shared by all threads
   std::uint64_t caught = 0;            // SigCgt
   std::vector<ThreadSignals> threads;  // its main thread among them
+  // What the init's signalfds ask for, all of them together; nullopt when its descriptors
+  // could not be read.
+  std::optional<std::uint64_t> signalfd;
 };
 
 [[nodiscard]] Delivery delivery_to_init(int sig, const InitSignals& init,
                                         bool from_parent_namespace);
 
-// A single-threaded init that waits in no rt_sigtimedwait: its masks say it all.
-[[nodiscard]] InitSignals one_thread(const SignalMasks& masks);
+// A single-threaded init that waits in no rt_sigtimedwait: its masks (and its signalfds) say
+// it all.
+[[nodiscard]] InitSignals one_thread(const SignalMasks& masks,
+                                     std::optional<std::uint64_t> signalfd = std::nullopt);
 
 // "dropped", "ignored", "delivered to its handler", "queued (blocked; read by PID 1)",
 // "waited for (sigwait)", ...
 [[nodiscard]] const char* describe(Delivery delivery);
 
-// Whether the sender can count on something happening at PID 1 (handled, queued, waited for,
-// or forced); not for dropped, ignored, or a race it may lose.
+// Whether the sender can count on something happening at PID 1 (handled, queued for a reader,
+// waited for, or forced); not for dropped, ignored, left unread, or a race it may lose. A
+// signal queued where the readers could not be seen counts: nothing says it is lost.
 [[nodiscard]] bool reaches_init(Delivery delivery);
 
 }  // namespace pidone::inspect

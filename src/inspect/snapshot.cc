@@ -13,6 +13,7 @@
 #include <charconv>
 #include <cstdlib>
 #include <map>
+#include <string_view>
 
 #include "proc/pids_cgroup.h"
 #include "proc/process_table.h"
@@ -98,6 +99,46 @@ std::string file_name_of_link(const std::string& link) {
     path.resize(path.size() - 10);
   }
   return path.substr(path.rfind('/') + 1);
+}
+
+// What the signalfds of the process in `process_dir` ask for, together: each one's "sigmask:"
+// in /proc/PID/fdinfo (the kernel prints the set it reads, as /proc/PID/status prints masks).
+// nullopt when its descriptors cannot be listed or a signalfd's set cannot be read: then
+// nobody can say whether a blocked signal is read.
+std::optional<std::uint64_t> signalfd_mask_of(const std::string& process_dir) {
+  constexpr std::size_t kMostDescriptors = 1U << 16;  // bounded: a diagnostic, not a scan
+  DIR* d = ::opendir((process_dir + "/fd").c_str());
+  if (d == nullptr) {
+    return std::nullopt;
+  }
+  std::vector<std::string> fds;
+  while (const dirent* entry = ::readdir(d)) {
+    const std::string name = entry->d_name;
+    if (!name.empty() && name.find_first_not_of("0123456789") == std::string::npos) {
+      fds.push_back(name);
+    }
+  }
+  ::closedir(d);
+  if (fds.size() > kMostDescriptors) {
+    return std::nullopt;
+  }
+  std::uint64_t mask = 0;
+  for (const auto& fd : fds) {
+    std::array<char, 64> target{};
+    const std::string link = process_dir + "/fd/" + fd;
+    const ssize_t n = ::readlink(link.c_str(), target.data(), target.size() - 1);
+    if (n <= 0 ||
+        std::string_view(target.data(), static_cast<std::size_t>(n)) != "anon_inode:[signalfd]") {
+      continue;  // not a signalfd, or closed meanwhile
+    }
+    const std::string info = proc::read_text_file(process_dir + "/fdinfo/" + fd);
+    const auto at = info.find("sigmask:");
+    if (at == std::string::npos) {
+      return std::nullopt;
+    }
+    mask |= std::strtoull(info.c_str() + at + 8, nullptr, 16);
+  }
+  return mask;
 }
 
 // The sigset a thread waits on, from its memory: /proc/.../mem needs the same permission as
@@ -202,6 +243,7 @@ void read_processes(Snapshot& snapshot, const std::vector<Member>& members,
 void read_init_details(Snapshot& snapshot, std::size_t depth) {
   const Process* init = snapshot.init();
   snapshot.init_exe = file_name_of_link(init->dir + "/exe");
+  snapshot.init_signalfd = signalfd_mask_of(init->dir);
   const std::string tasks = init->dir + "/task";
   const std::string main_tid = init->dir.substr(init->dir.rfind('/') + 1);
   for (const auto& tid : numeric_entries(tasks)) {

@@ -64,6 +64,8 @@ struct Snapshot {
   std::vector<Process> processes;    // sorted by PID
   std::vector<Thread> init_threads;  // PID 1's threads, its main thread first
   std::string init_exe;              // the file name of PID 1's executable; "" if unreadable
+  // What PID 1's signalfds ask for; nullopt when its descriptors could not be read.
+  std::optional<std::uint64_t> init_signalfd;
   pid_t self = 0;  // pidone-inspect's own PID in the namespace; 0 when it is not in it
   std::optional<PidsCapacity> pids;
   std::vector<ServiceStatus> services;  // empty unless PID 1 is pidone with --services

@@ -76,8 +76,9 @@ inline std::string json_verdict(const std::string& json, const std::string& sign
 
 // Whether a verdict says that PID 1 gets the signal (docs/inspect.md).
 inline bool verdict_receives(const std::string& verdict) {
-  return verdict == "queued (blocked; read by PID 1)" || verdict == "delivered to its handler" ||
-         verdict == "waited for (sigwait)" ||
+  return verdict == "queued (blocked; read by PID 1)" ||
+         verdict == "queued (blocked; whether PID 1 reads it could not be seen)" ||
+         verdict == "delivered to its handler" || verdict == "waited for (sigwait)" ||
          verdict == "probably received (PID 1 waits for signals synchronously)";
 }
 

@@ -18,6 +18,8 @@ constexpr const char* kWaited = "waited for (sigwait)";
 constexpr const char* kProbably = "probably received (PID 1 waits for signals synchronously)";
 constexpr const char* kDropped = "dropped";
 constexpr const char* kIgnored = "ignored";
+constexpr const char* kUnread = "pending, unread (blocked; no signalfd or wait takes it)";
+constexpr const char* kUnseen = "queued (blocked; whether PID 1 reads it could not be seen)";
 
 struct PidOne {
   std::string name;                // the test's name
@@ -40,16 +42,17 @@ std::vector<std::string> init_running_testkid(std::vector<std::string> init) {
 std::vector<PidOne> pid_ones() {
   const std::string kid = inspectkid_path();
   std::vector<PidOne> rows = {
-      // tini wakes once a second; inspected between two waits it blocks every signal.
+      // tini wakes once a second; inspected between two waits it blocks every signal, holds no
+      // signalfd and runs: who reads SIGTERM then cannot be seen.
       {"tini",
        init_running_testkid({"/usr/bin/tini", "--"}),
-       {kWaited, kQueued},
+       {kWaited, kUnseen},
        "ready",
        {"sigtimedwait"},
        true},
       {"tini_static",
        init_running_testkid({"/usr/bin/tini-static", "--"}),
-       {kWaited, kQueued},
+       {kWaited, kUnseen},
        "ready",
        {"sigtimedwait"},
        true},
@@ -97,6 +100,8 @@ std::vector<PidOne> pid_ones() {
        false},
       {"handler", {kid, "handler"}, {kHandled}, "ready", {"pause"}, true},
       {"ignores_sigterm", {kid, "ignore"}, {kIgnored}, "ready", {"pause"}, false},
+      // Blocked, and nothing reads it: it stays pending and PID 1 never learns of it.
+      {"blocks_sigterm_never_reads_it", {kid, "block"}, {kUnread}, "ready", {"pause"}, false},
   };
   // pidone under each of its names.
   for (const auto& [name, args] :
@@ -150,6 +155,17 @@ TEST_P(InspectMatrix, TheSigtermVerdictMatchesWhatPid1Does) {
   // forward it to testkid, which exits 0; inspectkid exits 0 itself); one that does not lives
   // on, and after a bounded wait it is killed.
   init.send(SIGTERM);
+  if (host_verdict == kUnread) {
+    // What "pending, unread" means, as the kernel shows it: queued for the process, and there
+    // it stays.
+    EXPECT_TRUE(eventually(
+        [&] {
+          const auto pending = status_hex(init.pid(), "ShdPnd");
+          return pending && ((*pending >> (SIGTERM - 1)) & 1U) != 0;
+        },
+        5s))
+        << "SIGTERM is not pending at PID 1";
+  }
   const auto code = init.wait_exit(row.receives ? 20s : 1500ms);
   const bool received = code.has_value();
   EXPECT_EQ(received, row.receives) << "exit: " << (code ? std::to_string(*code) : "none");

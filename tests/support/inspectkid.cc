@@ -17,6 +17,8 @@
 //                                    unblocked with the default action, so SIGTERM kills PID 1
 //   inspectkid handler               a SIGTERM handler; pause() until it has run
 //   inspectkid ignore                SIGTERM ignored; pause() forever
+//   inspectkid block                 SIGTERM blocked and never read (no signalfd, no wait);
+//                                    pause() forever: a SIGTERM stays pending
 //   inspectkid name NAME             sets its command name (comm) to NAME, then pause() forever
 //                                    with every disposition at its default, as `sleep` does
 // After SIGTERM arrives the receiving modes print "received SIGTERM" and exit 0.
@@ -172,6 +174,15 @@ int ignoring() {
   pause_forever();
 }
 
+int blocking() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  ::sigprocmask(SIG_BLOCK, &set, nullptr);
+  say_ready();
+  pause_forever();
+}
+
 int named(const char* name) {
   ::prctl(PR_SET_NAME, name, 0, 0, 0);
   say_ready();
@@ -203,11 +214,14 @@ int main(int argc, char** argv) {
   if (mode == "ignore") {
     return ignoring();
   }
+  if (mode == "block") {
+    return blocking();
+  }
   if (mode == "name" && argc > 2) {
     return named(argv[2]);
   }
   std::fprintf(stderr,
                "usage: inspectkid sigwait|sigwait-thread|sigwait-thread-only|sigwait-unmapped|"
-               "thread-default|handler|ignore|name NAME\n");
+               "thread-default|handler|ignore|block|name NAME\n");
   return 2;
 }

@@ -15,8 +15,10 @@ std::uint64_t bit(int sig) {
 
 constexpr std::uint64_t kAll = ~std::uint64_t{0};
 
+// An init whose one signalfd asks for everything (as pidone's and catatonit's nearly do),
+// unless a test says otherwise.
 Delivery by_masks(int sig, const SignalMasks& masks, bool from_parent) {
-  return delivery_to_init(sig, one_thread(masks), from_parent);
+  return delivery_to_init(sig, one_thread(masks, kAll), from_parent);
 }
 
 ThreadSignals main_thread(std::uint64_t blocked, SigWait wait = SigWait::kNone,
@@ -31,7 +33,7 @@ ThreadSignals other_thread(pid_t tid, std::uint64_t blocked, SigWait wait = SigW
 
 InitSignals init_with(std::vector<ThreadSignals> threads, std::uint64_t ignored = 0,
                       std::uint64_t caught = 0) {
-  return {ignored, caught, std::move(threads)};
+  return {ignored, caught, std::move(threads), kAll};
 }
 
 TEST(Delivery, SigkillAndSigstopAreDroppedInsideAndForcedFromAbove) {
@@ -55,6 +57,35 @@ TEST(Delivery, BlockedBeatsIgnoredBeatsCaught) {
   EXPECT_EQ(by_masks(SIGTERM, {0, 0, bit(SIGTERM)}, false), Delivery::kHandled);
   EXPECT_TRUE(reaches_init(Delivery::kQueued));
   EXPECT_TRUE(reaches_init(Delivery::kHandled));
+}
+
+// Blocked in every thread, waited for by none: only a signalfd that asks for it reads it.
+// Without one it stays pending and nothing happens (a program that blocks SIGTERM and never
+// reads it: `kill 1` and docker stop do nothing). Descriptors that could not be read make no
+// claim either way.
+TEST(Delivery, ABlockedSignalIsReadOnlyIfASignalfdAsksForIt) {
+  const SignalMasks blocks_term{bit(SIGTERM), 0, 0};
+  EXPECT_EQ(delivery_to_init(SIGTERM, one_thread(blocks_term, bit(SIGTERM)), false),
+            Delivery::kQueued);
+  EXPECT_EQ(delivery_to_init(SIGTERM, one_thread(blocks_term, bit(SIGINT)), false),
+            Delivery::kUnread);
+  EXPECT_EQ(delivery_to_init(SIGTERM, one_thread(blocks_term, 0), true), Delivery::kUnread);
+  EXPECT_FALSE(reaches_init(Delivery::kUnread));
+  EXPECT_EQ(delivery_to_init(SIGTERM, one_thread(blocks_term), false), Delivery::kQueuedUnseen);
+  EXPECT_TRUE(reaches_init(Delivery::kQueuedUnseen));
+  // Running when read: perhaps between two waits, as tini is once a second. Not "unread".
+  InitSignals between_waits = one_thread(blocks_term, 0);
+  between_waits.threads.front().running = true;
+  EXPECT_EQ(delivery_to_init(SIGTERM, between_waits, false), Delivery::kQueuedUnseen);
+  // A thread waiting for it still takes it, signalfd or not.
+  auto waits =
+      init_with({main_thread(bit(SIGTERM)), other_thread(2, 0, SigWait::kKnownSet, bit(SIGTERM))});
+  waits.signalfd = 0;
+  EXPECT_EQ(delivery_to_init(SIGTERM, waits, false), Delivery::kWaited);
+  // The signalfd matters only once every thread blocks it.
+  auto open = init_with({main_thread(0)}, 0, bit(SIGTERM));
+  open.signalfd = 0;
+  EXPECT_EQ(delivery_to_init(SIGTERM, open, false), Delivery::kHandled);
 }
 
 // tini waiting in sigtimedwait: SigBlk reads 0 (the kernel unblocked the awaited set), nothing
@@ -138,6 +169,10 @@ TEST(Delivery, TheDocumentedVerdicts) {
   EXPECT_STREQ(describe(Delivery::kIgnored), "ignored");
   EXPECT_STREQ(describe(Delivery::kHandled), "delivered to its handler");
   EXPECT_STREQ(describe(Delivery::kQueued), "queued (blocked; read by PID 1)");
+  EXPECT_STREQ(describe(Delivery::kUnread),
+               "pending, unread (blocked; no signalfd or wait takes it)");
+  EXPECT_STREQ(describe(Delivery::kQueuedUnseen),
+               "queued (blocked; whether PID 1 reads it could not be seen)");
   EXPECT_STREQ(describe(Delivery::kForcedKill), "kills PID 1");
   EXPECT_STREQ(describe(Delivery::kForcedStop), "stops PID 1");
   EXPECT_STREQ(describe(Delivery::kWaited), "waited for (sigwait)");
