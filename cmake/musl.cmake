@@ -186,6 +186,14 @@ function(pidone_musl_executable target)
   target_link_libraries(${target} PRIVATE ${layers})
   target_link_options(${target} PRIVATE -static -nostdlib -no-pie -s -Wl,--gc-sections
                       -Wl,-z,norelro ${PIDONE_MUSL_START_FILES})
+  # Cortex-A53 erratum 843419: Debian's aarch64 g++ has ld fix it by default with veneers, and
+  # ld pads each veneer's stub out to a 4 KiB page (three of them were 12 KiB of the file,
+  # and the count moves with any code change). Rewriting the ADRP into an ADR fixes it as
+  # well and costs nothing; ld fails the link if a target is ever out of ADR's +-1 MiB reach,
+  # which a binary this size cannot be.
+  if(CMAKE_SYSTEM_PROCESSOR MATCHES "aarch64|arm64")
+    target_link_options(${target} PRIVATE -Wl,--fix-cortex-a53-843419=adr)
+  endif()
   target_link_libraries(${target} PRIVATE ${PIDONE_MUSL_END_FILES})
   # The compilers' version strings (.comment) are not needed to run it (lintian says as much).
   add_custom_command(TARGET ${target} POST_BUILD
