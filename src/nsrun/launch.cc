@@ -11,7 +11,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
+#include <cerrno>
 #include <cstring>
 
 #include "proc/process_table.h"
@@ -215,26 +217,38 @@ void Launched::send(int sig) const {
   ::kill(pid_, sig);
 }
 
+bool Launched::exited_within(Clock::duration timeout) const {
+  if (reaped_) {
+    return true;
+  }
+  // The pidfd becomes readable when the process exits: no polling loop, no sleep.
+  const sys::UniqueFd pidfd(static_cast<int>(::syscall(SYS_pidfd_open, pid_, 0)));
+  if (!pidfd.valid()) {
+    return false;
+  }
+  const auto deadline = Clock::now() + timeout;
+  for (;;) {
+    pollfd ready{pidfd.get(), POLLIN, 0};
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+    const int rc = ::poll(&ready, 1, static_cast<int>(std::max<long long>(left, 0)));
+    if (rc > 0) {
+      return true;
+    }
+    if (rc == 0 || errno != EINTR) {
+      return false;
+    }
+  }
+}
+
 std::optional<int> Launched::wait_exit(Clock::duration timeout) {
   if (reaped_) {
     return std::nullopt;
   }
-  // The pidfd becomes readable when the process exits: no polling loop, no sleep.
-  sys::UniqueFd pidfd(static_cast<int>(::syscall(SYS_pidfd_open, pid_, 0)));
-  const auto deadline = Clock::now() + timeout;
   int status = 0;
-  for (;;) {
-    if (::waitpid(pid_, &status, WNOHANG) == pid_) {
-      reaped_ = true;
-      return WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
-    }
-    const auto left =
-        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
-    if (left <= 0 || !pidfd.valid()) {
-      break;
-    }
-    pollfd ready{pidfd.get(), POLLIN, 0};
-    (void)::poll(&ready, 1, static_cast<int>(left));
+  if (exited_within(timeout) && ::waitpid(pid_, &status, 0) == pid_) {
+    reaped_ = true;
+    return WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
   }
   ::kill(pid_, SIGKILL);
   ::waitpid(pid_, &status, 0);

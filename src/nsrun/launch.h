@@ -52,6 +52,9 @@ class Launched {
 
   // Exit code (N, or 128+S), or nullopt if it did not exit in time (then it is SIGKILLed).
   std::optional<int> wait_exit(Clock::duration timeout = 20s);
+  // Whether it has exited within `timeout`, without reaping it or killing it at the deadline:
+  // a test that misses can still look at what it was doing before wait_exit ends it.
+  [[nodiscard]] bool exited_within(Clock::duration timeout) const;
   void send(int sig) const;
 
   // The namespace's /proc, seen from outside: /proc/PID/root/proc.

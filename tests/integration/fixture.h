@@ -205,17 +205,6 @@ inline std::optional<unsigned long long> status_hex(pid_t pid, const std::string
   return std::nullopt;
 }
 
-// Whether host process `pid` has ended (a zombie, or gone): reaping it is the caller's business.
-inline bool has_exited(pid_t pid) {
-  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
-  for (std::string line; std::getline(status, line);) {
-    if (line.starts_with("State:")) {
-      return line.find('Z') != std::string::npos || line.find('X') != std::string::npos;
-    }
-  }
-  return true;
-}
-
 // For a failure message: pidone and every process below it as the host sees them, with the
 // fields that say where a signal went (state, wchan, pending, blocked, caught). A test that
 // times out says what it timed out on.
