@@ -49,10 +49,10 @@ std::string json_signal_list(std::uint64_t mask) {
   return out + "]";
 }
 
-// Whether the init gets the signal in a way it can act on.
+// Whether the init gets the signal in a way it can act on: it reaches the init, and is not
+// the kernel acting on it instead (SIGKILL, SIGSTOP from above).
 bool receives(Delivery d) {
-  return d == Delivery::kQueued || d == Delivery::kQueuedUnseen || d == Delivery::kHandled ||
-         d == Delivery::kWaited || d == Delivery::kProbablyWaited;
+  return reaches_init(d) && d != Delivery::kForcedKill && d != Delivery::kForcedStop;
 }
 
 const ThreadSignals* main_thread(const InitSignals& init) {

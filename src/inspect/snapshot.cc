@@ -17,6 +17,7 @@
 
 #include "proc/pids_cgroup.h"
 #include "proc/process_table.h"
+#include "proc/status_parser.h"
 #include "proc/text_file.h"
 #include "sys/retry.h"
 #include "sys/unique_fd.h"
@@ -58,13 +59,14 @@ bool namespace_within(const std::string& dir, std::size_t levels, const Namespac
   return ns.valid() && ::fstat(ns.get(), &st) == 0 && NamespaceId{st.st_dev, st.st_ino} == target;
 }
 
-// The names in `dir` but "." and "..", and only the all-digit ones with `numeric`.
-std::vector<std::string> entries_of(const std::string& dir, bool numeric = false) {
-  std::vector<std::string> names;
+// The names in `dir` but "." and "..", and only the all-digit ones with `numeric`; nullopt
+// when `dir` cannot be opened.
+std::optional<std::vector<std::string>> list_dir(const std::string& dir, bool numeric) {
   DIR* d = ::opendir(dir.c_str());
   if (d == nullptr) {
-    return names;
+    return std::nullopt;
   }
+  std::vector<std::string> names;
   while (const dirent* entry = ::readdir(d)) {
     const std::string name = entry->d_name;
     if (name.empty() || name == "." || name == "..") {
@@ -76,6 +78,11 @@ std::vector<std::string> entries_of(const std::string& dir, bool numeric = false
   }
   ::closedir(d);
   return names;
+}
+
+// As list_dir, empty when `dir` cannot be opened.
+std::vector<std::string> entries_of(const std::string& dir, bool numeric = false) {
+  return list_dir(dir, numeric).value_or(std::vector<std::string>{});
 }
 
 std::vector<std::string> numeric_entries(const std::string& dir) {
@@ -107,23 +114,12 @@ std::string file_name_of_link(const std::string& link) {
 // nobody can say whether a blocked signal is read.
 std::optional<std::uint64_t> signalfd_mask_of(const std::string& process_dir) {
   constexpr std::size_t kMostDescriptors = 1U << 16;  // bounded: a diagnostic, not a scan
-  DIR* d = ::opendir((process_dir + "/fd").c_str());
-  if (d == nullptr) {
-    return std::nullopt;
-  }
-  std::vector<std::string> fds;
-  while (const dirent* entry = ::readdir(d)) {
-    const std::string name = entry->d_name;
-    if (!name.empty() && name.find_first_not_of("0123456789") == std::string::npos) {
-      fds.push_back(name);
-    }
-  }
-  ::closedir(d);
-  if (fds.size() > kMostDescriptors) {
+  const auto fds = list_dir(process_dir + "/fd", true);
+  if (!fds || fds->size() > kMostDescriptors) {
     return std::nullopt;
   }
   std::uint64_t mask = 0;
-  for (const auto& fd : fds) {
+  for (const auto& fd : *fds) {
     std::array<char, 64> target{};
     const std::string link = process_dir + "/fd/" + fd;
     const ssize_t n = ::readlink(link.c_str(), target.data(), target.size() - 1);
@@ -131,12 +127,18 @@ std::optional<std::uint64_t> signalfd_mask_of(const std::string& process_dir) {
         std::string_view(target.data(), static_cast<std::size_t>(n)) != "anon_inode:[signalfd]") {
       continue;  // not a signalfd, or closed meanwhile
     }
+    // "sigmask:\t0000000000004002": read as /proc/PID/status's masks are.
     const std::string info = proc::read_text_file(process_dir + "/fdinfo/" + fd);
     const auto at = info.find("sigmask:");
     if (at == std::string::npos) {
       return std::nullopt;
     }
-    mask |= std::strtoull(info.c_str() + at + 8, nullptr, 16);
+    const std::string_view rest = std::string_view(info).substr(at + 8);
+    const auto set = proc::parse_signal_mask(rest.substr(0, rest.find('\n')));
+    if (!set) {
+      return std::nullopt;
+    }
+    mask |= *set;
   }
   return mask;
 }
