@@ -23,6 +23,8 @@ extern char** environ;
 namespace pidone::nsrun {
 namespace {
 
+ExitTimeoutReporter exit_timeout_reporter = nullptr;
+
 // Runs in the cloned child: no allocation, then exec.
 [[noreturn]] void exec_child(const LaunchSpec& spec, char* const* argv, char* const* envp,
                              int out_fd, int err_fd, int pty_slave, int exec_barrier) {
@@ -241,14 +243,22 @@ bool Launched::exited_within(Clock::duration timeout) const {
   }
 }
 
+void set_exit_timeout_reporter(ExitTimeoutReporter reporter) {
+  exit_timeout_reporter = reporter;
+}
+
 std::optional<int> Launched::wait_exit(Clock::duration timeout) {
   if (reaped_) {
     return std::nullopt;
   }
   int status = 0;
-  if (exited_within(timeout) && ::waitpid(pid_, &status, 0) == pid_) {
+  const bool exited = exited_within(timeout);
+  if (exited && ::waitpid(pid_, &status, 0) == pid_) {
     reaped_ = true;
     return WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
+  }
+  if (!exited && timeout > Clock::duration::zero() && exit_timeout_reporter != nullptr) {
+    exit_timeout_reporter(pid_, timeout);
   }
   ::kill(pid_, SIGKILL);
   ::waitpid(pid_, &status, 0);

@@ -69,6 +69,13 @@ class Launched {
   LineReader err_;
 };
 
+// Called by wait_exit when its timeout (above zero) passes and the program still runs, before
+// it is killed: the tests install one that prints what it and everything below it were doing,
+// so a miss tells a lost signal from a slow machine. None by default (the lab's wait_exit(0s)
+// and its deadlines are no failures).
+using ExitTimeoutReporter = void (*)(pid_t pid, Clock::duration timeout);
+void set_exit_timeout_reporter(ExitTimeoutReporter reporter);
+
 // Whether this process may create PID namespaces (root, or unprivileged user namespaces).
 [[nodiscard]] std::optional<std::string> pid_namespace_unavailable();
 

@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -232,6 +233,16 @@ inline std::string describe_tree(pid_t root) {
   }
   return text;
 }
+
+// Every wait_exit that times out in the integration tests says what was still running.
+inline void report_exit_timeout(pid_t pid, Clock::duration timeout) {
+  std::fprintf(stderr, "wait_exit: host PID %d still ran after %lld ms:%s\n", static_cast<int>(pid),
+               static_cast<long long>(
+                   std::chrono::duration_cast<std::chrono::milliseconds>(timeout).count()),
+               describe_tree(pid).c_str());
+}
+inline const bool kExitTimeoutsReported =
+    (nsrun::set_exit_timeout_reporter(report_exit_timeout), true);
 
 // "ready 12" -> 12
 inline pid_t pid_from_line(const std::string& line) {
