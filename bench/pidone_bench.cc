@@ -58,9 +58,19 @@ double percentile(std::vector<double> values, double p) {
   return values[index];
 }
 
+// Every init, and the bare run, gets the environment `docker run` gives a container of a
+// Debian image, not the caller's: the kernel copies the environment onto the top of PID 1's
+// stack, so a large one (a CI runner's) would add dirty stack pages to every init alike and
+// make the memory figures depend on where the bench ran.
+const std::vector<std::string> kContainerEnvironment = {
+    "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "HOSTNAME=3f6c2a9b1d4e",
+    "HOME=/root"};
+
 LaunchSpec under(const Init& init, std::vector<std::string> command) {
   LaunchSpec spec;
   spec.pid_namespace = true;
+  spec.clean_env = true;
+  spec.extra_env = kContainerEnvironment;
   if (!init.path.empty()) {
     spec.argv = {init.path, "--"};
   }

@@ -110,7 +110,7 @@ std::expected<Launched, std::string> Launched::start(const LaunchSpec& spec) {
     }
   }
   std::vector<std::string> env_strings;
-  for (char** e = environ; *e != nullptr; ++e) {
+  for (char** e = environ; !spec.clean_env && *e != nullptr; ++e) {
     env_strings.emplace_back(*e);
   }
   env_strings.insert(env_strings.end(), spec.extra_env.begin(), spec.extra_env.end());

@@ -20,6 +20,7 @@ namespace pidone::nsrun {
 struct LaunchSpec {
   std::vector<std::string> argv;
   std::vector<std::string> extra_env;  // "NAME=value", added to the test's environment
+  bool clean_env = false;              // extra_env only, without the test's environment
   bool pid_namespace = true;
   bool pty = false;           // stdin/out/err on a new pty that is the controlling tty
   bool stdin_null = true;     // without pty: stdin from /dev/null
