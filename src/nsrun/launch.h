@@ -53,9 +53,6 @@ class Launched {
 
   // Exit code (N, or 128+S), or nullopt if it did not exit in time (then it is SIGKILLed).
   std::optional<int> wait_exit(Clock::duration timeout = 20s);
-  // Whether it has exited within `timeout`, without reaping it or killing it at the deadline:
-  // a test that misses can still look at what it was doing before wait_exit ends it.
-  [[nodiscard]] bool exited_within(Clock::duration timeout) const;
   void send(int sig) const;
 
   // The namespace's /proc, seen from outside: /proc/PID/root/proc.
@@ -63,6 +60,9 @@ class Launched {
 
  private:
   Launched() = default;
+  // Whether it has exited within `timeout`, without reaping it or killing it: wait_exit's
+  // wait, before it reaps, or reports and kills.
+  [[nodiscard]] bool exited_within(Clock::duration timeout) const;
   pid_t pid_ = -1;
   bool reaped_ = true;
   bool own_namespace_ = false;  // PID 1 of a new namespace: its death ends everything below

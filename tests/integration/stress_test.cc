@@ -144,11 +144,10 @@ TEST(Stress, ThousandStartupsEachHitBySignalAtOnce) {
     } else {
       // EOF came first (or the deadline): the program died of it and pidone is on its way
       // out. A shared machine may be slow to let it finish (ASan's leak check at exit): the
-      // deadline is generous, and a run that misses it says what every process was doing.
-      const std::string stuck = init.exited_within(30s) ? std::string() : describe_tree(init.pid());
-      ASSERT_EQ(init.wait_exit(1s), 128 + SIGUSR1)
-          << "run " << i << ": the signal was lost; seen: " << init.out().seen()
-          << "\nprocesses after 30 s:" << stuck;
+      // deadline is generous, and a run that misses it prints what every process was doing
+      // (fixture.h's exit timeout reporter).
+      ASSERT_EQ(init.wait_exit(30s), 128 + SIGUSR1)
+          << "run " << i << ": the signal was lost; seen: " << init.out().seen();
       ++killed_by_it;
     }
   }
